@@ -1,0 +1,75 @@
+# The two commands of the README are `make book` and `make test`; everything else is a helper.
+# The virtual environment is (re)installed only when requirements.lock or pyproject.toml is newer
+# than the stamp file, so once installed both commands work with the network cut.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+# Quiet, CPU-only TensorFlow for every process started from here (see companion/tf.py).
+export TF_CPP_MIN_LOG_LEVEL := 2
+export TF_ENABLE_ONEDNN_OPTS := 0
+export PYTHONHASHSEED := 0
+export MPLBACKEND := Agg
+
+.PHONY: help venv book test unit notebooks build-check site-check execute serve lab lock chromium clean
+
+help:
+	@echo "make book   - create the environment if needed, execute every notebook, write _build/html"
+	@echo "make test   - create the environment if needed, run unit tests, strict nbval, -W book build, browser check"
+	@echo "make serve  - serve _build/html on http://127.0.0.1:8000"
+	@echo "make lab    - open the notebooks in JupyterLab from the book's environment"
+	@echo "make execute - re-execute every notebook in place (refresh committed outputs)"
+	@echo "make lock   - re-resolve requirements.lock from pyproject.toml (needs the network)"
+
+venv: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build . --path-output . --all
+
+# Every test the project has, in the order a failure is cheapest to see.
+test: unit build-check notebooks site-check
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest tests -q
+
+# Strict nbval: every output of every notebook in the table of contents must reproduce.
+notebooks: $(STAMP)
+	$(BIN)/python -m pytest --nbval --nbval-sanitize-with nbval_sanitize.cfg \
+		-n 2 --dist loadfile -q $$($(BIN)/python -m companion.book notebooks)
+
+# Warnings are errors; -n reports every broken reference.
+build-check: $(STAMP)
+	$(BIN)/jupyter-book build . --path-output . --all -W -n --keep-going
+
+site-check: $(STAMP) chromium
+	$(BIN)/python -m pytest tests_site -q
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for the browser check"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+execute: $(STAMP)
+	for nb in $$($(BIN)/python -m companion.book notebooks); do \
+		$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=600 $$nb || exit 1; \
+	done
+
+serve:
+	$(BIN)/python -m http.server --directory _build/html --bind 127.0.0.1 8000
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab chapters
+
+lock:
+	uv pip compile pyproject.toml requirements-build.in --extra test --universal --python-version 3.10 \
+		--no-header --annotation-style line -o requirements.lock
+
+clean:
+	rm -rf _build

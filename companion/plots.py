@@ -1,0 +1,1 @@
+"""One figure style for the whole book, and the figures chapters reuse."""
