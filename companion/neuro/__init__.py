@@ -1,0 +1,93 @@
+"""Biological neuron models and learning rules, for the chapters on neural networks and the brain.
+
+Modules (one concept each; equations are labelled ``(neuro.<module>.<n>)`` in the docstrings)
+-------
+mcculloch_pitts
+    The McCulloch-Pitts threshold unit, logic gates, and why no single unit computes XOR.
+perceptron
+    Rosenblatt's perceptron learning rule; a hand-wired two-layer threshold network for XOR.
+lif
+    The leaky integrate-and-fire neuron: exact simulation, closed-form rate, f-I curve, ReLU fit.
+hodgkin_huxley
+    The Hodgkin-Huxley squid axon (-65 mV convention), RK4 on batches of currents, f-I curve.
+plasticity
+    Hebb's rule and Oja's rule (which finds the first principal component).
+spikes
+    Poisson spike trains and firing-rate estimates.
+
+Units: time ms, voltage mV, rate Hz; LIF current nA (resistance MOhm); Hodgkin-Huxley current
+density uA/cm^2.
+"""
+
+from __future__ import annotations
+
+from companion.neuro.hodgkin_huxley import (
+    HHResult,
+    HodgkinHuxley,
+    alpha_h,
+    alpha_m,
+    alpha_n,
+    beta_h,
+    beta_m,
+    beta_n,
+    steady_state,
+    time_constants,
+)
+from companion.neuro.lif import LIFNeuron, LIFResult, ReluFit, fit_relu
+from companion.neuro.mcculloch_pitts import (
+    GATES,
+    XOR_TABLE,
+    McCullochPittsUnit,
+    boolean_inputs,
+    logic_gate,
+    search_threshold_unit,
+    truth_table,
+)
+from companion.neuro.perceptron import Perceptron, PerceptronFit, ThresholdNetwork, xor_network
+from companion.neuro.plasticity import cosine_similarity, hebb, leading_eigenvector, oja
+from companion.neuro.spikes import (
+    binned_rate,
+    isi_cv,
+    poisson_spike_times,
+    poisson_spike_train,
+    smoothed_rate,
+    spike_count_rate,
+)
+
+__all__ = [
+    "GATES",
+    "HHResult",
+    "HodgkinHuxley",
+    "LIFNeuron",
+    "LIFResult",
+    "McCullochPittsUnit",
+    "Perceptron",
+    "PerceptronFit",
+    "ReluFit",
+    "ThresholdNetwork",
+    "XOR_TABLE",
+    "alpha_h",
+    "alpha_m",
+    "alpha_n",
+    "beta_h",
+    "beta_m",
+    "beta_n",
+    "binned_rate",
+    "boolean_inputs",
+    "cosine_similarity",
+    "fit_relu",
+    "hebb",
+    "isi_cv",
+    "leading_eigenvector",
+    "logic_gate",
+    "oja",
+    "poisson_spike_times",
+    "poisson_spike_train",
+    "search_threshold_unit",
+    "smoothed_rate",
+    "spike_count_rate",
+    "steady_state",
+    "time_constants",
+    "truth_table",
+    "xor_network",
+]
