@@ -42,7 +42,7 @@ unit: $(STAMP)
 # Strict nbval: every output of every notebook in the table of contents must reproduce.
 notebooks: $(STAMP)
 	$(BIN)/python -m pytest --nbval --nbval-sanitize-with nbval_sanitize.cfg \
-		-n 2 --dist loadfile -q $$($(BIN)/python -m companion.book notebooks)
+		-n 2 --dist loadfile -q $$($(BIN)/python tools/toc_notebooks.py)
 
 # Warnings are errors; -n reports every broken reference.
 build-check: $(STAMP)
@@ -57,7 +57,7 @@ chromium:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 execute: $(STAMP)
-	for nb in $$($(BIN)/python -m companion.book notebooks); do \
+	for nb in $$($(BIN)/python tools/toc_notebooks.py); do \
 		$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=600 $$nb || exit 1; \
 	done
 

@@ -25,7 +25,7 @@ import os
 import sys
 from types import ModuleType
 
-__all__ = ["QUIET_ENV", "quiet_environment", "setup"]
+__all__ = ["QUIET_ENV", "article_model", "quiet_environment", "setup"]
 
 #: Environment variables that keep TensorFlow from writing to stderr on import.
 QUIET_ENV: dict[str, str] = {"TF_CPP_MIN_LOG_LEVEL": "2", "TF_ENABLE_ONEDNN_OPTS": "0"}
@@ -41,7 +41,8 @@ def quiet_environment() -> None:
         and saying so is better than a stderr message in the middle of a notebook.
     """
     for key, value in QUIET_ENV.items():
-        os.environ.setdefault(key, value)
+        if not os.environ.get(key):  # unset or empty
+            os.environ[key] = value
     if "tensorflow" in sys.modules and not _quiet_enough():
         raise RuntimeError(
             "tensorflow was imported before companion.tf could silence it; set "
@@ -55,17 +56,22 @@ def _quiet_enough() -> bool:
     return level.isdigit() and int(level) >= 1 and os.environ.get("TF_ENABLE_ONEDNN_OPTS") == "0"
 
 
-def setup(seed: int | None = 0, deterministic: bool = True) -> tuple[ModuleType, ModuleType]:
-    """Import TensorFlow and Keras quietly, seeded and (optionally) deterministic.
+def setup(seed: int | None = 0, op_determinism: bool = False) -> tuple[ModuleType, ModuleType]:
+    """Import TensorFlow and Keras quietly and seeded, so that training is reproducible.
+
+    On a CPU, seeding is enough for a Keras training run to print the same losses, to the last
+    digit, every time (the test suite checks this, and strict ``nbval`` checks it for every notebook).
 
     Parameters
     ----------
     seed : int or None, default 0
         Seed for Python's ``random``, NumPy and TensorFlow (``keras.utils.set_random_seed``).
         ``None`` leaves every generator as it is.
-    deterministic : bool, default True
-        Ask TensorFlow for deterministic kernels (``tf.config.experimental.enable_op_determinism``),
-        so that a training run prints the same losses every time on the same machine.
+    op_determinism : bool, default False
+        Also call ``tf.config.experimental.enable_op_determinism()``, which makes TensorFlow refuse
+        non-deterministic kernels (useful on a GPU).  Off by default because TensorFlow 2.21 then
+        writes a harmless but unsilenceable ``NodeDef mentions attribute use_unbounded_threadpool``
+        error line to stderr whenever ``fit`` builds its input pipeline.
 
     Returns
     -------
@@ -87,8 +93,53 @@ def setup(seed: int | None = 0, deterministic: bool = True) -> tuple[ModuleType,
     import tensorflow as tf
     from tensorflow import keras
 
-    if deterministic:
+    if op_determinism:
         tf.config.experimental.enable_op_determinism()
     if seed is not None:
         keras.utils.set_random_seed(seed)
     return tf, keras
+
+
+def article_model(
+    num_inputs: int = 100,
+    num_hiddens: int = 64,
+    num_outputs: int = 10,
+    optimizer: str | object = "adam",
+) -> object:
+    """The article's network (Dense 64 relu, Dense 64 relu, Dense 10 softmax), compiled.
+
+    The same model as the article's code, written with ``keras.Input`` instead of the
+    ``input_shape=`` argument, which Keras 3 deprecates with a warning.  Each layer computes
+
+    .. math::
+
+        \\mathbf{h}^{(l)} = f^{(l)}\\big(\\mathbf{h}^{(l-1)} W^{(l)} + \\mathbf{b}^{(l)}\\big),
+        \\qquad f^{(1)} = f^{(2)} = \\mathrm{relu},\\; f^{(3)} = \\mathrm{softmax}.
+
+    Parameters
+    ----------
+    num_inputs, num_hiddens, num_outputs : int
+        Layer widths; the defaults are the article's 100, 64 and 10.
+    optimizer : str or keras optimizer, default "adam"
+
+    Returns
+    -------
+    keras.Sequential
+        Compiled with ``sparse_categorical_crossentropy`` and ``metrics=["accuracy"]``.
+        Seed first (:func:`setup` or ``keras.utils.set_random_seed``) for reproducible weights.
+    """
+    for name, n in (("num_inputs", num_inputs), ("num_hiddens", num_hiddens),
+                    ("num_outputs", num_outputs)):
+        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+            raise ValueError(f"{name} must be a positive integer, got {n!r}")
+    quiet_environment()
+    from tensorflow import keras
+
+    model = keras.Sequential([
+        keras.Input(shape=(num_inputs,)),
+        keras.layers.Dense(num_hiddens, activation="relu"),
+        keras.layers.Dense(num_hiddens, activation="relu"),
+        keras.layers.Dense(num_outputs, activation="softmax"),
+    ])
+    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
