@@ -1,0 +1,70 @@
+"""A from-scratch neural-network engine in NumPy with Keras's interface and numerics.
+
+The article's Keras code runs unchanged after ``from companion import nn`` and ``keras`` -> ``nn``::
+
+    model = nn.Sequential([
+        nn.Dense(64, activation="relu", input_shape=(100,)),
+        nn.Dense(64, activation="relu"),
+        nn.Dense(10, activation="softmax"),
+    ])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    history = model.fit(x_train, y_train, epochs=10, batch_size=32)
+
+One concept per module, each usable on plain NumPy arrays:
+
+=================  ==============================================================
+``activations``    linear, relu, sigmoid, tanh, softmax and their derivatives
+``initializers``   zeros, random, Glorot, He (Keras's truncation)
+``losses``         cross-entropies (from logits, as Keras) and MSE, with gradients
+``layers``         Dense forward/backward (per-example gradients on request)
+``optimizers``     SGD (momentum, Nesterov), RMSprop (centered), Adam (two forms)
+``metrics``        accuracy
+``callbacks``      History, EarlyStopping
+``model``          Sequential and its training loop
+``gradcheck``      central-difference gradient checks
+``serialization``  save/load weights (``.npz``, architecture checked, no pickle)
+=================  ==============================================================
+
+Weights are float32 by default; ``Sequential(..., dtype="float64")`` for gradient checking.
+``Sequential(..., seed=0)`` makes initialisation and shuffling reproducible.
+"""
+
+from __future__ import annotations
+
+from companion.nn import (
+    activations,
+    callbacks,
+    gradcheck,
+    initializers,
+    layers,
+    losses,
+    metrics,
+    optimizers,
+    serialization,
+)
+from companion.nn.callbacks import EarlyStopping, History
+from companion.nn.gradcheck import check_gradient, check_model_gradients, numerical_gradient
+from companion.nn.layers import Dense, Input
+from companion.nn.model import NonFiniteLossError, NotCompiledError, Sequential
+
+__all__ = [
+    "Dense",
+    "EarlyStopping",
+    "History",
+    "Input",
+    "NonFiniteLossError",
+    "NotCompiledError",
+    "Sequential",
+    "activations",
+    "callbacks",
+    "check_gradient",
+    "check_model_gradients",
+    "gradcheck",
+    "initializers",
+    "layers",
+    "losses",
+    "metrics",
+    "numerical_gradient",
+    "optimizers",
+    "serialization",
+]

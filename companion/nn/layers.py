@@ -1,0 +1,234 @@
+"""The fully connected (Dense) layer, forward and backward.
+
+For a batch :math:`X` of shape ``(n, in)``, kernel :math:`W` ``(in, out)`` and bias :math:`b` ``(out,)``:
+
+.. math:: Z = X W + b, \\qquad A = f(Z) \\tag{nn.dense.1}
+
+Back-propagation receives :math:`G = \\partial L/\\partial A`, forms :math:`\\Delta = \\partial L/\\partial Z`
+by eq. (nn.act.0), and returns the gradient for the layer below:
+
+.. math::
+    \\frac{\\partial L}{\\partial W} = X^{\\top} \\Delta, \\qquad
+    \\frac{\\partial L}{\\partial b} = \\sum_{i} \\Delta_{i}, \\qquad
+    \\frac{\\partial L}{\\partial X} = \\Delta W^{\\top}
+    \\tag{nn.dense.2}
+
+**Per-example gradients.**  The sums over the batch in eq. (nn.dense.2) add one term per sample,
+:math:`x_i \\otimes \\Delta_i` and :math:`\\Delta_i`.  ``backward(..., per_example=True)`` keeps these terms
+apart (shapes ``(n, in, out)`` and ``(n, out)``); their sum over the first axis is the batch gradient.
+Because the loss is a *mean*, the term of sample :math:`i` is :math:`\\nabla \\ell_i / n`
+(:meth:`~companion.nn.model.Sequential.compute_gradients` with ``per_example=True`` returns the
+:math:`\\nabla \\ell_i` themselves).  Differentially private SGD clips each :math:`\\nabla \\ell_i` to norm
+:math:`C` and adds Gaussian noise before averaging:
+
+.. math:: \\tilde g = \\frac{1}{n}\\Big(\\sum_{i=1}^{n} \\nabla \\ell_i \\,
+   \\min\\big(1, C / \\lVert \\nabla \\ell_i \\rVert\\big) + \\mathcal{N}(0, \\sigma^2 C^2 I)\\Big)
+   \\tag{nn.dense.3}
+
+where :math:`\\lVert \\cdot \\rVert` is the norm over *all* weights of the model for that sample.
+
+Examples
+--------
+>>> import numpy as np
+>>> layer = Dense(2, activation="relu")
+>>> layer.build(3, dtype="float64", rng=0)
+>>> layer.forward(np.ones((4, 3))).shape
+(4, 2)
+>>> dx = layer.backward(np.ones((4, 2)))
+>>> [g.shape for g in layer.grads], dx.shape
+([(3, 2), (2,)], (4, 3))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.typing import DTypeLike, NDArray
+
+from companion.nn import activations as _activations
+from companion.nn import initializers as _initializers
+
+__all__ = ["Dense", "Input"]
+
+
+def _positive_int(name: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be a positive integer, got {type(value).__name__} ({value!r})")
+    if value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+def _input_dim(input_shape: Sequence[int] | int | None, input_dim: int | None) -> int | None:
+    if input_shape is not None and input_dim is not None:
+        raise ValueError("give input_shape or input_dim, not both")
+    if input_shape is not None:
+        if isinstance(input_shape, (int, np.integer)):
+            input_shape = (int(input_shape),)
+        shape = tuple(input_shape)
+        if len(shape) != 1:
+            raise ValueError(
+                f"input_shape must have one entry (the number of features), got {input_shape!r}"
+            )
+        return _positive_int("input_shape[0]", shape[0])
+    if input_dim is not None:
+        return _positive_int("input_dim", input_dim)
+    return None
+
+
+class Input:
+    """Declares the number of input features, like ``keras.Input(shape=(100,))``.
+
+    Use it as the first entry of :class:`~companion.nn.model.Sequential`.
+    """
+
+    def __init__(self, shape: Sequence[int] | int) -> None:
+        self.shape = (_input_dim(shape, None),)
+
+    def __repr__(self) -> str:
+        return f"Input(shape={self.shape})"
+
+
+class Dense:
+    """Fully connected layer, eqs. (nn.dense.1) and (nn.dense.2).
+
+    Parameters
+    ----------
+    units : int
+        Number of outputs.
+    activation : str, Activation or None
+        ``"linear"`` (``None``), ``"relu"``, ``"sigmoid"``, ``"tanh"`` or ``"softmax"``.
+    use_bias : bool, default True
+    kernel_initializer, bias_initializer : str or Initializer
+        Keras's defaults: ``"glorot_uniform"`` and ``"zeros"``.
+    input_shape : tuple of one int, optional
+        Number of input features, as in Keras; lets the model build at once.
+    input_dim : int, optional
+        Same as ``input_shape=(input_dim,)``.
+    name : str, optional
+
+    Notes
+    -----
+    The floating type is the model's (``Sequential(..., dtype="float64")``) or, for a layer used on its
+    own, the ``dtype`` given to :meth:`build`.  Inside a model, ``kernel`` and ``bias`` are views into
+    the model's parameter vector (eq. nn.model.2).
+
+    Attributes
+    ----------
+    kernel, bias : ndarray
+        Weights, shapes ``(in, out)`` and ``(out,)``; created by :meth:`build`.
+    grads : list of ndarray
+        ``[dL/dkernel, dL/dbias]`` from the last :meth:`backward`.
+    """
+
+    _count = 0
+
+    def __init__(
+        self,
+        units: int,
+        activation: str | _activations.Activation | None = None,
+        use_bias: bool = True,
+        kernel_initializer: str | _initializers.Initializer = "glorot_uniform",
+        bias_initializer: str | _initializers.Initializer = "zeros",
+        input_shape: Sequence[int] | None = None,
+        input_dim: int | None = None,
+        name: str | None = None,
+    ) -> None:
+        self.units = _positive_int("units", units)
+        self.activation = _activations.get(activation)
+        self.use_bias = bool(use_bias)
+        self.kernel_initializer = _initializers.get(kernel_initializer)
+        self.bias_initializer = _initializers.get(bias_initializer)
+        self.input_dim = _input_dim(input_shape, input_dim)
+        if name is None:
+            name = "dense" if Dense._count == 0 else f"dense_{Dense._count}"
+            Dense._count += 1
+        self.name = name
+        self.kernel: NDArray | None = None
+        self.bias: NDArray | None = None
+        self.grads: list[NDArray] = []
+        self._x = self._z = self._a = None
+
+    @property
+    def built(self) -> bool:
+        return self.kernel is not None
+
+    def build(
+        self, input_dim: int, dtype: DTypeLike = "float32", rng: np.random.Generator | int | None = None
+    ) -> None:
+        """Create the weights for ``input_dim`` features with the initializers."""
+        self.input_dim = _positive_int("input_dim", input_dim)
+        gen = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+        self.kernel = self.kernel_initializer((self.input_dim, self.units), dtype, gen)
+        self.bias = self.bias_initializer((self.units,), dtype, gen) if self.use_bias else None
+
+    @property
+    def weights(self) -> list[NDArray]:
+        """``[kernel, bias]`` (or ``[kernel]`` without bias): the arrays themselves, not copies."""
+        if not self.built:
+            return []
+        return [self.kernel, self.bias] if self.use_bias else [self.kernel]
+
+    def count_params(self) -> int:
+        return sum(w.size for w in self.weights)
+
+    def forward(self, x: NDArray) -> NDArray:
+        """Eq. (nn.dense.1); caches ``x``, ``Z`` and ``A`` for :meth:`backward`."""
+        z = x @ self.kernel
+        if self.use_bias:
+            z += self.bias
+        a = self.activation(z)
+        self._x, self._z, self._a = x, z, a
+        return a
+
+    __call__ = forward
+
+    def backward(self, grad: NDArray, input_grad: bool = True, per_example: bool = False) -> NDArray | None:
+        """Back-propagate ``grad`` :math:`= \\partial L/\\partial A` through the activation and the layer.
+
+        Parameters
+        ----------
+        grad : ndarray of shape (n, units)
+        input_grad : bool, default True
+            Whether to compute :math:`\\partial L/\\partial X` (the first layer does not need it).
+        per_example : bool, default False
+            Keep one gradient term per sample in :attr:`grads` (see the module docstring, eq. nn.dense.3).
+
+        Returns
+        -------
+        ndarray of shape (n, in) or None
+            :math:`\\partial L/\\partial X`, eq. (nn.dense.2).
+        """
+        delta = self.activation.backward(self._z, self._a, grad)
+        return self.backward_preactivation(delta, input_grad, per_example)
+
+    def backward_preactivation(
+        self, delta: NDArray, input_grad: bool = True, per_example: bool = False
+    ) -> NDArray | None:
+        """Like :meth:`backward`, given :math:`\\Delta = \\partial L/\\partial Z` directly (eq. nn.dense.2).
+
+        The model uses it when a loss computes its gradient from the logits, eq. (nn.loss.2).
+        """
+        x = self._x
+        if per_example:
+            self.grads = [x[:, :, None] * delta[:, None, :]]
+            if self.use_bias:
+                self.grads.append(delta.copy())
+        else:
+            self.grads = [x.T @ delta]
+            if self.use_bias:
+                self.grads.append(delta.sum(axis=0))
+        return delta @ self.kernel.T if input_grad else None
+
+    def get_config(self) -> dict:
+        """Architecture of the layer (stored in weight files)."""
+        return {
+            "units": self.units,
+            "activation": self.activation.name,
+            "use_bias": self.use_bias,
+            "input_dim": self.input_dim,
+        }
+
+    def __repr__(self) -> str:
+        return f"Dense({self.units}, activation={self.activation.name!r}, name={self.name!r})"
