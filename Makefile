@@ -37,7 +37,7 @@ book: $(STAMP)
 test: unit build-check notebooks site-check
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest tests -q
+	$(BIN)/python -m pytest tests -q --ignore=tests/site
 
 # Strict nbval: every output of every notebook in the table of contents must reproduce.
 notebooks: $(STAMP)
@@ -49,7 +49,7 @@ build-check: $(STAMP)
 	$(BIN)/jupyter-book build . --path-output . --all -W -n --keep-going
 
 site-check: $(STAMP) chromium
-	$(BIN)/python -m pytest tests_site -q
+	$(BIN)/python -m pytest tests/site -q
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \

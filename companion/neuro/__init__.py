@@ -1,6 +1,8 @@
 """Biological neuron models and learning rules, for the chapters on neural networks and the brain.
 
-Modules (one concept each; equations are labelled ``(neuro.<module>.<n>)`` in the docstrings)
+One concept per module; equations are labelled ``(neuro.<module>.<n>)`` in the docstrings.
+
+Modules
 -------
 mcculloch_pitts
     The McCulloch-Pitts threshold unit, logic gates, and why no single unit computes XOR.
