@@ -51,10 +51,12 @@ build-check: $(STAMP)
 site-check: $(STAMP) chromium
 	$(BIN)/python -m pytest tests/site -q
 
+# Debian's chromium for the browser check, with a CJK font so the article's Chinese comments render.
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-		echo "Installing Debian's chromium for the browser check"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@dpkg -s chromium fonts-wqy-microhei >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium and a CJK font for the browser check"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			chromium fonts-wqy-microhei >/dev/null; }
 
 execute: $(STAMP)
 	for nb in $$($(BIN)/python tools/toc_notebooks.py); do \

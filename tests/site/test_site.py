@@ -90,6 +90,9 @@ def _visit(browser, server, page_path):
 @pytest.mark.parametrize("page_path", PAGES)
 def test_page_renders_offline(browser, server, page_path):
     assert (SITE / page_path).exists(), f"{page_path} was not built"
+    raw = (SITE / page_path).read_text()
+    # progress bars must be shown as a terminal shows them, not as boxes for control characters
+    assert "\x08" not in raw and "\r" not in raw, "control characters in the page"
     context, page, outside, errors = _visit(browser, server, page_path)
     try:
         assert outside == [], f"requests left the site: {outside}"
