@@ -58,17 +58,17 @@ def linear_derivative(z: NDArray) -> NDArray:
 
 
 def relu(z: NDArray) -> NDArray:
-    """Rectified linear unit, :math:`f(z) = \\max(z, 0)` (nn.act.2)."""
+    """Rectified linear unit, :math:`f(z) = \\max(z, 0)` (nn.act.2; chapter 3, eq-ch3-activations)."""
     return np.maximum(z, 0)
 
 
 def relu_derivative(z: NDArray) -> NDArray:
-    """:math:`f'(z) = [z > 0]`, zero at exactly :math:`z = 0` as in Keras and TensorFlow."""
+    """:math:`f'(z) = [z > 0]`, zero at exactly :math:`z = 0` as in Keras and TensorFlow (eq-ch3-activations)."""
     return (z > 0).astype(z.dtype)
 
 
 def sigmoid(z: NDArray) -> NDArray:
-    """Logistic function, :math:`\\sigma(z) = 1 / (1 + e^{-z})` (nn.act.3).
+    """Logistic function, :math:`\\sigma(z) = 1 / (1 + e^{-z})` (nn.act.3; chapter 3, eq-ch3-activations).
 
     Computed as :math:`\\tfrac12(1 + \\tanh(z/2))`, which never overflows.
     """
@@ -76,23 +76,23 @@ def sigmoid(z: NDArray) -> NDArray:
 
 
 def sigmoid_derivative(z: NDArray) -> NDArray:
-    """:math:`\\sigma'(z) = \\sigma(z)\\,(1 - \\sigma(z))`."""
+    """:math:`\\sigma'(z) = \\sigma(z)\\,(1 - \\sigma(z))` (eq-ch3-activations)."""
     s = sigmoid(z)
     return s * (1 - s)
 
 
 def tanh(z: NDArray) -> NDArray:
-    """Hyperbolic tangent (nn.act.4)."""
+    """Hyperbolic tangent (nn.act.4; chapter 3, eq-ch3-activations)."""
     return np.tanh(z)
 
 
 def tanh_derivative(z: NDArray) -> NDArray:
-    """:math:`\\tanh'(z) = 1 - \\tanh^2(z)`."""
+    """:math:`\\tanh'(z) = 1 - \\tanh^2(z)` (eq-ch3-activations)."""
     return 1 - np.tanh(z) ** 2
 
 
 def softmax(z: NDArray, axis: int = -1) -> NDArray:
-    """Softmax over ``axis`` (nn.act.5).
+    """Softmax over ``axis`` (nn.act.5; chapter 3, eq-ch3-softmax-stable).
 
     .. math:: \\operatorname{softmax}(z)_k = \\frac{e^{z_k - m}}{\\sum_j e^{z_j - m}},
        \\qquad m = \\max_j z_j

@@ -39,7 +39,7 @@ __all__ = [
 
 
 def numerical_gradient(f: Callable[[NDArray], float], x: NDArray, h: float = 1e-6) -> NDArray:
-    """Gradient of the scalar function ``f`` at ``x`` by eq. (nn.grad.1).
+    """Gradient of the scalar function ``f`` at ``x`` by eq. (nn.grad.1), chapter 3's eq-ch3-central.
 
     ``x`` is perturbed in place, one entry at a time, and restored exactly; ``f`` may therefore read
     ``x`` through another reference (e.g. a model's weight array).

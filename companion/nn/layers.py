@@ -174,7 +174,7 @@ class Dense:
         return sum(w.size for w in self.weights)
 
     def forward(self, x: NDArray) -> NDArray:
-        """Eq. (nn.dense.1); caches ``x``, ``Z`` and ``A`` for :meth:`backward`."""
+        """Eq. (nn.dense.1), chapter 3's eq-ch3-layer; caches ``x``, ``Z`` and ``A`` for :meth:`backward`."""
         z = x @ self.kernel
         if self.use_bias:
             z += self.bias
@@ -185,7 +185,7 @@ class Dense:
     __call__ = forward
 
     def backward(self, grad: NDArray, input_grad: bool = True, per_example: bool = False) -> NDArray | None:
-        """Back-propagate ``grad`` :math:`= \\partial L/\\partial A` through the activation and the layer.
+        """Back-propagate ``grad`` :math:`= \\partial L/\\partial A` through the activation and the layer (eq-ch3-backprop).
 
         Parameters
         ----------

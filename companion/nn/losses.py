@@ -71,7 +71,7 @@ def _rows(n: int) -> NDArray:
 def sparse_categorical_crossentropy(
     y_true: NDArray, y_pred: NDArray, from_logits: bool = False
 ) -> NDArray:
-    """Per-sample cross-entropy for integer labels (nn.loss.1).
+    """Per-sample cross-entropy for integer labels (nn.loss.1; chapter 3, eq-ch3-nll).
 
     .. math:: \\ell_i = \\log \\sum_k e^{z_{ik}} - z_{i y_i}
 
@@ -126,7 +126,7 @@ def binary_crossentropy(y_true: NDArray, y_pred: NDArray, from_logits: bool = Fa
 
 
 def mean_squared_error(y_true: NDArray, y_pred: NDArray) -> NDArray:
-    """Per-sample mean squared error, :math:`\\ell_i = \\frac1d \\sum_k (p_{ik} - y_{ik})^2` (nn.loss.5)."""
+    """Per-sample mean squared error, :math:`\\ell_i = \\frac1d \\sum_k (p_{ik} - y_{ik})^2` (nn.loss.5; chapter 3, eq-ch3-mse)."""
     return ((y_pred - y_true) ** 2).mean(axis=-1)
 
 
@@ -179,7 +179,7 @@ class Loss:
 class SparseCategoricalCrossentropy(Loss):
     """Cross-entropy for integer labels, eq. (nn.loss.1).
 
-    Gradient with respect to the logits (nn.loss.2):
+    Gradient with respect to the logits (nn.loss.2; chapter 3, eq-ch3-ce-grad):
 
     .. math:: \\frac{\\partial L}{\\partial z_{ik}}
        = \\frac{1}{n}\\big(\\operatorname{softmax}(z_i)_k - [k = y_i]\\big)

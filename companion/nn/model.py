@@ -337,6 +337,8 @@ class Sequential:
     ) -> tuple[float, list[NDArray]]:
         """Loss on ``(x, y)`` and its gradient with respect to every weight, without changing anything.
 
+        The gradient is the mean of the per-example gradients (chapter 3, eq-ch3-minibatch).
+
         Parameters
         ----------
         per_example : bool, default False

@@ -120,6 +120,8 @@ class SGD(Optimizer):
         \\tag{nn.sgd.1}
 
     and :math:`w \\leftarrow w - \\eta g` when :math:`\\mu = 0`.
+    Chapter 3: gradient descent eq-ch3-gd, momentum eq-ch3-momentum, Nesterov eq-ch3-nesterov (Keras stores
+    the look-ahead point).
     Keras defaults: :math:`\\eta = 0.01`, :math:`\\mu = 0`.
     """
 
@@ -161,6 +163,7 @@ class RMSprop(Optimizer):
     :math:`s = \\eta g/\\sqrt{\\cdot}` is accumulated, :math:`m \\leftarrow \\mu m + s`,
     :math:`w \\leftarrow w - m`.
     Keras defaults: :math:`\\eta = 0.001`, :math:`\\rho = 0.9`, :math:`\\mu = 0`, :math:`\\epsilon = 10^{-7}`.
+    Chapter 3: eq-ch3-rmsprop.
     """
 
     name = "rmsprop"
@@ -218,7 +221,7 @@ class Adam(Optimizer):
     This is the reformulation the paper gives just before its section 2.1; it equals Algorithm 1
     (:class:`AdamAlgorithm1`, eq. nn.adam.2) except where :math:`\\epsilon` matters, i.e. for tiny
     :math:`v`.  Keras defaults: :math:`\\eta = 0.001`, :math:`\\beta_1 = 0.9`, :math:`\\beta_2 = 0.999`,
-    :math:`\\hat\\epsilon = 10^{-7}`.
+    :math:`\\hat\\epsilon = 10^{-7}`.  Chapter 3: eq-ch3-adam-keras.
     """
 
     name = "adam"
@@ -257,7 +260,7 @@ class AdamAlgorithm1(Adam):
 
     with :math:`m, v` updated as in eq. (nn.adam.1) and default :math:`\\epsilon = 10^{-8}` (the paper's).
     It differs from :class:`Adam` (Keras) by :math:`\\hat\\epsilon = \\epsilon\\sqrt{1-\\beta_2^t}`: small,
-    but visible in the first steps on weights with tiny gradients.
+    but visible in the first steps on weights with tiny gradients.  Chapter 3: eq-ch3-adam.
     """
 
     name = "adam_algorithm1"
