@@ -9,6 +9,7 @@ and no figure is left open in a long-running kernel.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 
 import matplotlib as mpl
@@ -24,7 +25,10 @@ __all__ = [
     "plot_confusion_matrix",
     "plot_digits",
     "plot_history",
+    "plot_binary_problem",
     "plot_log_bars",
+    "plot_raster",
+    "plot_semilog",
     "plot_timeline",
     "use_book_style",
 ]
@@ -260,18 +264,20 @@ def plot_timeline(
         raise ValueError(
             f"years and events must be non-empty and of equal length, got {len(years)} and {len(events)}"
         )
-    fig, ax = _new_axes(ax, figsize=(9.0, 3.6))
+    fig, ax = _new_axes(ax, figsize=(9.0, 4.2))
     ax.grid(False)
     ax.axhline(0, color="0.4", lw=1)
+    levels = (1.0, -1.0, 2.0, -2.0)  # alternate sides and heights so neighbours never overlap
     for i, (year, event) in enumerate(zip(years, events)):
-        level = (1.0 + 0.6 * (i % 2 == 1 and i % 4 == 3)) * (1 if i % 2 == 0 else -1)
-        ax.plot([year, year], [0, level * 0.8], color="0.6", lw=0.8)
+        level = levels[i % 4]
+        ax.plot([year, year], [0, level], color="0.6", lw=0.8)
         ax.plot(year, 0, "o", color=PALETTE[0])
-        ax.text(year, level, f"{year}\n{event}", ha="center", va="bottom" if level > 0 else "top",
+        label = f"{year}\n" + textwrap.fill(event, 22)
+        ax.text(year, level * 1.05, label, ha="center", va="bottom" if level > 0 else "top",
                 fontsize=8.5)
     span = max(years) - min(years)
-    ax.set_xlim(min(years) - 0.08 * span, max(years) + 0.08 * span)
-    ax.set_ylim(-2.4, 2.4)
+    ax.set_xlim(min(years) - 0.12 * span, max(years) + 0.12 * span)
+    ax.set_ylim(-3.4, 3.4)
     ax.set_yticks([])
     ax.spines[["left", "top", "right"]].set_visible(False)
     ax.set_xlabel("year")
@@ -316,4 +322,143 @@ def plot_log_bars(
     ax.set_xlim(vals.min() / 10, vals.max() * 100)
     ax.set_xlabel(xlabel)
     ax.grid(axis="y", visible=False)
+    return fig
+
+
+# ---------------------------------------------------------------- figures of chapters 1 and 2
+
+
+def plot_semilog(
+    x: ArrayLike,
+    curves: Mapping[str, ArrayLike],
+    xlabel: str = "",
+    ylabel: str = "",
+    ax: Axes | None = None,
+) -> Figure:
+    """Several curves against a common ``x``, on a logarithmic vertical axis, with a legend.
+
+    Parameters
+    ----------
+    x : array_like of shape (n,)
+    curves : mapping of str to array_like of shape (n,)
+        Legend label to positive values.
+    xlabel, ylabel : str
+    ax : Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    x = np.asarray(x, dtype=float)
+    if x.ndim != 1 or x.size == 0 or not curves:
+        raise ValueError("x must be a non-empty 1-D array and curves a non-empty mapping")
+    fig, ax = _new_axes(ax, figsize=(6.0, 3.6))
+    for i, (label, y) in enumerate(curves.items()):
+        y = np.asarray(y, dtype=float)
+        if y.shape != x.shape:
+            raise ValueError(f"curve {label!r} has shape {y.shape}, x has {x.shape}")
+        if not np.all(np.isfinite(y)) or np.any(y <= 0):
+            raise ValueError(f"curve {label!r} must be positive and finite for a log axis")
+        ax.plot(x, y, marker="o", ms=3, color=PALETTE[i % len(PALETTE)], label=label)
+    ax.set_yscale("log")
+    if np.all(x == np.round(x)):
+        from matplotlib.ticker import MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend()
+    return fig
+
+
+def plot_raster(
+    trains: Sequence[ArrayLike],
+    duration: float,
+    ax: Axes | None = None,
+    color: str | None = None,
+) -> Figure:
+    """A spike raster: one row per trial (or neuron), one tick per spike, trial 1 at the top.
+
+    Parameters
+    ----------
+    trains : sequence of array_like
+        Spike times (ms) of each trial.
+    duration : float
+        Right end of the time axis, ms (> 0).
+    ax : Axes, optional
+    color : str, optional
+        Tick colour; default the last palette colour (black).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    if len(trains) == 0:
+        raise ValueError("trains must contain at least one spike train")
+    if not np.isfinite(duration) or duration <= 0:
+        raise ValueError(f"duration must be positive, got {duration}")
+    fig, ax = _new_axes(ax, figsize=(6.4, 0.18 * len(trains) + 1.2))
+    n = len(trains)
+    positions = [np.asarray(t, dtype=float) for t in trains]
+    ax.eventplot(positions, lineoffsets=np.arange(1, n + 1), linelengths=0.8,
+                 colors=color or PALETTE[-1], linewidths=1.0)
+    ax.set_xlim(0, duration)
+    ax.set_ylim(n + 0.7, 0.3)  # inverted: trial 1 at the top
+    ax.set_ylabel("trial")
+    ax.grid(False)
+    return fig
+
+
+def plot_binary_problem(
+    X: ArrayLike,
+    y: ArrayLike,
+    w: ArrayLike | None = None,
+    b: float = 0.0,
+    title: str = "",
+    ax: Axes | None = None,
+) -> Figure:
+    """Points of a two-class problem in the plane, and optionally the line ``w . x + b = 0``.
+
+    Class 1 is drawn as filled orange circles, class 0 as open blue squares; the side of the line
+    where ``w . x + b > 0`` (predicted class 1) is shaded.
+
+    Parameters
+    ----------
+    X : array_like of shape (n, 2)
+    y : array_like of shape (n,)
+        Labels 0 or 1.
+    w : array_like of shape (2,), optional
+        Weights of a linear threshold unit; None draws no line.
+    b : float, default 0.0
+        Its bias.
+    title : str
+    ax : Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y)
+    if X.ndim != 2 or X.shape[1] != 2 or y.shape != (X.shape[0],):
+        raise ValueError(f"X must have shape (n, 2) and y shape (n,), got {X.shape} and {y.shape}")
+    fig, ax = _new_axes(ax, figsize=(4.0, 4.0))
+    pad = 0.15 * max(float(np.ptp(X[:, 0])), float(np.ptp(X[:, 1])), 1.0)
+    lo, hi = X.min(axis=0) - pad, X.max(axis=0) + pad
+    if w is not None:
+        w = np.asarray(w, dtype=float)
+        if w.shape != (2,) or not np.any(w):
+            raise ValueError(f"w must be a nonzero vector of shape (2,), got {w}")
+        gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], 201), np.linspace(lo[1], hi[1], 201))
+        side = (w[0] * gx + w[1] * gy + b > 0).astype(float)
+        ax.contourf(gx, gy, side, levels=[0.5, 1.5], colors=[PALETTE[1]], alpha=0.12)
+        ax.contour(gx, gy, w[0] * gx + w[1] * gy + b, levels=[0.0], colors=["0.3"], linewidths=1.2)
+    ax.scatter(*X[y == 0].T, marker="s", facecolors="none", edgecolors=PALETTE[0], label="class 0", zorder=3)
+    ax.scatter(*X[y == 1].T, marker="o", color=PALETTE[1], label="class 1", zorder=3)
+    ax.set_xlim(lo[0], hi[0])
+    ax.set_ylim(lo[1], hi[1])
+    ax.set_aspect("equal")
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    ax.set_title(title)
     return fig

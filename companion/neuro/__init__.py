@@ -14,6 +14,8 @@ hodgkin_huxley
     The Hodgkin-Huxley squid axon (-65 mV convention), RK4 on batches of currents, f-I curve.
 plasticity
     Hebb's rule and Oja's rule (which finds the first principal component).
+feedback_alignment
+    A two-layer network trained with backpropagation, with feedback alignment, or only in its last layer.
 spikes
     Poisson spike trains and firing-rate estimates.
 
@@ -23,6 +25,7 @@ density uA/cm^2.
 
 from __future__ import annotations
 
+from companion.neuro.feedback_alignment import RULES, TwoLayerTrace, teacher_task, train_two_layer
 from companion.neuro.hodgkin_huxley import (
     HHResult,
     HodgkinHuxley,
@@ -65,8 +68,10 @@ __all__ = [
     "McCullochPittsUnit",
     "Perceptron",
     "PerceptronFit",
+    "RULES",
     "ReluFit",
     "ThresholdNetwork",
+    "TwoLayerTrace",
     "XOR_TABLE",
     "alpha_h",
     "alpha_m",
@@ -89,7 +94,9 @@ __all__ = [
     "smoothed_rate",
     "spike_count_rate",
     "steady_state",
+    "teacher_task",
     "time_constants",
+    "train_two_layer",
     "truth_table",
     "xor_network",
 ]
