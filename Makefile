@@ -60,7 +60,7 @@ chromium:
 
 execute: $(STAMP)
 	for nb in $$($(BIN)/python tools/toc_notebooks.py); do \
-		$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=600 $$nb || exit 1; \
+		$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=600 --ExecutePreprocessor.record_timing=False $$nb || exit 1; \
 	done
 
 serve:
