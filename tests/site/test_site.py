@@ -15,9 +15,14 @@ import re
 import shutil
 import threading
 
+import sys
+
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tools"))
+from toc_notebooks import toc_notebooks  # noqa: E402
+
 SITE = ROOT / "_build" / "html"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHAPTER_PAGES = [
@@ -28,7 +33,10 @@ CHAPTER_PAGES = [
     "chapters/05-future/future.html",
     "chapters/06-faq/faq.html",
 ]
-PAGES = ["index.html", "intro.html", *CHAPTER_PAGES, "api.html", "references.html"]
+# every page of the table of contents (chapters and their sections), plus the non-notebook pages
+PAGES = ["index.html", "intro.html", "api.html", "references.html"] + [
+    str(p.with_suffix(".html")) for p in toc_notebooks(ROOT)
+]
 
 if not (SITE / "index.html").exists():
     pytest.fail(f"{SITE} has no index.html: build the book first (make book)", pytrace=False)
