@@ -9,7 +9,24 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
-__all__ = ["check_x", "check_y", "check_positive_int", "check_verbose"]
+__all__ = ["check_x", "check_y", "check_positive_int", "check_verbose", "lookup"]
+
+
+def lookup(kind: str, identifier: object, base: type, registry: dict, expected: str) -> object:
+    """Resolve a Keras-style identifier: an instance of ``base`` is returned as it is, a string is
+    looked up (case-insensitively) in ``registry`` (name -> factory) and the factory is called.
+
+    Raises ``ValueError`` for an unknown name (listing the known ones) and ``TypeError`` for anything
+    else; ``expected`` names what was expected in that message.
+    """
+    if isinstance(identifier, base):
+        return identifier
+    if isinstance(identifier, str):
+        key = identifier.lower()
+        if key not in registry:
+            raise ValueError(f"{kind} must be one of {sorted(registry)}, got {identifier!r}")
+        return registry[key]()
+    raise TypeError(f"{kind} must be {expected}, got {type(identifier).__name__} ({identifier!r})")
 
 
 def check_positive_int(name: str, value: object) -> int:

@@ -26,6 +26,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from companion.nn._validation import lookup
+
 __all__ = [
     "Activation",
     "Linear",
@@ -235,16 +237,5 @@ def get(identifier: str | Activation | None) -> Activation:
     """
     if identifier is None:
         return Linear()
-    if isinstance(identifier, Activation):
-        return identifier
-    if isinstance(identifier, str):
-        key = identifier.lower()
-        if key not in _REGISTRY:
-            raise ValueError(
-                f"activation must be one of {sorted(_REGISTRY)}, got {identifier!r}"
-            )
-        return _REGISTRY[key]()
-    raise TypeError(
-        f"activation must be a string, None or an nn.activations.Activation, got "
-        f"{type(identifier).__name__} ({identifier!r})"
-    )
+    return lookup("activation", identifier, Activation, _REGISTRY,
+                  "a string, None or an nn.activations.Activation")

@@ -35,6 +35,8 @@ from typing import Union
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
+from companion.nn._validation import lookup
+
 __all__ = [
     "Constant",
     "GlorotNormal",
@@ -281,14 +283,5 @@ def get(identifier: str | Initializer) -> Initializer:
     TypeError
         For anything that is neither a string nor an :class:`Initializer`.
     """
-    if isinstance(identifier, Initializer):
-        return identifier
-    if isinstance(identifier, str):
-        key = identifier.lower()
-        if key not in _REGISTRY:
-            raise ValueError(f"initializer must be one of {sorted(_REGISTRY)}, got {identifier!r}")
-        return _REGISTRY[key]()
-    raise TypeError(
-        "initializer must be a string or an nn.initializers.Initializer, got "
-        f"{type(identifier).__name__} ({identifier!r})"
-    )
+    return lookup("initializer", identifier, Initializer, _REGISTRY,
+                  "a string or an nn.initializers.Initializer")

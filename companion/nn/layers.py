@@ -48,16 +48,9 @@ from numpy.typing import DTypeLike, NDArray
 
 from companion.nn import activations as _activations
 from companion.nn import initializers as _initializers
+from companion.nn._validation import check_positive_int
 
 __all__ = ["Dense", "Input"]
-
-
-def _positive_int(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be a positive integer, got {type(value).__name__} ({value!r})")
-    if value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
 
 
 def _input_dim(input_shape: Sequence[int] | int | None, input_dim: int | None) -> int | None:
@@ -71,9 +64,9 @@ def _input_dim(input_shape: Sequence[int] | int | None, input_dim: int | None) -
             raise ValueError(
                 f"input_shape must have one entry (the number of features), got {input_shape!r}"
             )
-        return _positive_int("input_shape[0]", shape[0])
+        return check_positive_int("input_shape[0]", shape[0])
     if input_dim is not None:
-        return _positive_int("input_dim", input_dim)
+        return check_positive_int("input_dim", input_dim)
     return None
 
 
@@ -135,7 +128,7 @@ class Dense:
         input_dim: int | None = None,
         name: str | None = None,
     ) -> None:
-        self.units = _positive_int("units", units)
+        self.units = check_positive_int("units", units)
         self.activation = _activations.get(activation)
         self.use_bias = bool(use_bias)
         self.kernel_initializer = _initializers.get(kernel_initializer)
@@ -158,7 +151,7 @@ class Dense:
         self, input_dim: int, dtype: DTypeLike = "float32", rng: np.random.Generator | int | None = None
     ) -> None:
         """Create the weights for ``input_dim`` features with the initializers."""
-        self.input_dim = _positive_int("input_dim", input_dim)
+        self.input_dim = check_positive_int("input_dim", input_dim)
         gen = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
         self.kernel = self.kernel_initializer((self.input_dim, self.units), dtype, gen)
         self.bias = self.bias_initializer((self.units,), dtype, gen) if self.use_bias else None

@@ -34,6 +34,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from companion.nn.activations import sigmoid
+from companion.nn._validation import lookup
 
 __all__ = [
     "EPSILON",
@@ -308,14 +309,5 @@ def get(identifier: str | Loss) -> Loss:
     TypeError
         For anything that is neither a string nor a :class:`Loss`.
     """
-    if isinstance(identifier, Loss):
-        return identifier
-    if isinstance(identifier, str):
-        key = _ALIASES.get(identifier.lower(), identifier.lower())
-        if key not in _REGISTRY:
-            known = sorted([*_REGISTRY, *_ALIASES])
-            raise ValueError(f"loss must be one of {known}, got {identifier!r}")
-        return _REGISTRY[key]()
-    raise TypeError(
-        f"loss must be a string or an nn.losses.Loss, got {type(identifier).__name__} ({identifier!r})"
-    )
+    registry = {**_REGISTRY, **{alias: _REGISTRY[name] for alias, name in _ALIASES.items()}}
+    return lookup("loss", identifier, Loss, registry, "a string or an nn.losses.Loss")

@@ -23,6 +23,8 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
+from companion.nn._validation import lookup
+
 __all__ = ["SGD", "Adam", "AdamAlgorithm1", "Optimizer", "RMSprop", "get"]
 
 
@@ -299,14 +301,5 @@ def get(identifier: str | Optimizer) -> Optimizer:
     TypeError
         For anything that is neither a string nor an :class:`Optimizer`.
     """
-    if isinstance(identifier, Optimizer):
-        return identifier
-    if isinstance(identifier, str):
-        key = identifier.lower()
-        if key not in _REGISTRY:
-            raise ValueError(f"optimizer must be one of {sorted(_REGISTRY)}, got {identifier!r}")
-        return _REGISTRY[key]()
-    raise TypeError(
-        "optimizer must be a string or an nn.optimizers.Optimizer, got "
-        f"{type(identifier).__name__} ({identifier!r})"
-    )
+    return lookup("optimizer", identifier, Optimizer, _REGISTRY,
+                  "a string or an nn.optimizers.Optimizer")
