@@ -93,7 +93,7 @@ def sig(x: float, digits: int = 3) -> float:
 def glue(name: str, value: Any, *, digits: int | None = None, decimals: int | None = None) -> Any:
     """Glue ``value`` under ``name`` for the prose, rounded first if it is a float.
 
-    A thin layer over :func:`myst_nb.glue` with ``display=False``: the value is stored in the
+    A thin layer over ``myst_nb.glue`` with ``display=False``: the value is stored in the
     notebook (and compared by strict nbval) but not shown in the cell. Floats must say their
     precision; integers, strings, booleans and figures are glued as they are.
 

@@ -4,6 +4,7 @@ clean, seeded and importing the companion package."""
 from __future__ import annotations
 
 import json
+import re
 import pathlib
 import sys
 
@@ -68,3 +69,92 @@ def test_mathjax_is_served_locally():
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     assert "sphinx-mathjax-offline" in config["sphinx"]["extra_extensions"]
     assert config["execute"]["stderr_output"] == "error"
+
+
+# --- outputs that reproduce on any machine (see the README's "How outputs are compared") ---
+
+_DECIMAL = re.compile(r"(?<![\w.])[-+]?(\d+\.\d+)(?:[eE][-+]?\d+)?(?![\w.])")
+#: A float's digits beyond this many belong to the CPU (its BLAS kernel, its SIMD paths), not to the
+#: book: a committed output that shows more fails strict nbval on a reader's machine.
+MAX_SIGNIFICANT_DIGITS = 7
+
+
+def _significant_digits(literal: str) -> int:
+    return len(literal.replace(".", "").lstrip("0").rstrip("0"))
+
+
+def _output_texts(path: pathlib.Path):
+    """Every text a notebook's committed outputs show or glue, with its code cell's number."""
+    for number, cell in enumerate(_code_cells(path), start=1):
+        for out in cell["outputs"]:
+            if "text" in out:
+                yield number, "".join(out["text"])
+            for key, value in out.get("data", {}).items():
+                if key.endswith(("text/plain", "text/html", "text/markdown")):
+                    yield number, "".join(value) if isinstance(value, list) else value
+
+
+def test_significant_digits_counts_what_a_reader_sees():
+    assert _significant_digits("0.000117") == 3
+    assert _significant_digits("150000000000000.0") == 2
+    assert _significant_digits("1.0962632048324197") == 17
+    assert [m.group(1) for m in _DECIMAL.finditer("loss 0.1661, 1.5e-05 and v1.2.3 x2.5")] == ["0.1661", "1.5"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.parent.name + "/" + p.stem)
+def test_no_output_shows_float_noise(path):
+    noisy = [(cell, m.group(0)) for cell, text in _output_texts(path) for m in _DECIMAL.finditer(text)
+             if _significant_digits(m.group(1)) > MAX_SIGNIFICANT_DIGITS]
+    assert not noisy, (
+        f"code cells show floats with more than {MAX_SIGNIFICANT_DIGITS} significant digits: {noisy[:5]}; "
+        "round them to what the text means (companion.report.glue/sig/below)"
+    )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.parent.name + "/" + p.stem)
+def test_notebooks_glue_through_companion_report(path):
+    """myst_nb.glue stores a float's full repr; companion.report.glue rounds it first."""
+    for cell in _code_cells(path):
+        assert "myst_nb" not in "".join(cell["source"]), "use companion.report.glue"
+
+
+def _sanitize_rules() -> list[tuple[str, str]]:
+    # the same pattern nbval uses to read --nbval-sanitize-with files
+    text = (ROOT / "nbval_sanitize.cfg").read_text()
+    return re.findall(r"^regex: (.*)$\n^replace: (.*)$", text, flags=re.MULTILINE)
+
+
+def _sanitize(text: str) -> str:
+    for regex, replace in _sanitize_rules():
+        text = re.sub(regex, replace, text)
+    return text
+
+
+def test_sanitize_masks_glued_png_bytes_and_keras_timings_only():
+    pngs = [out["data"][key] for path in NOTEBOOKS for cell in _code_cells(path) for out in cell["outputs"]
+            for key in out.get("data", {}) if key == "application/papermill.record/image/png"]
+    assert pngs, "the book glues its figures"
+    for png in pngs:
+        assert _sanitize("".join(png)) == "<PNG image>"
+    line = "\x1b[1m45/45\x1b[0m \x1b[1m0s\x1b[0m 923us/step - accuracy: 0.8379 - loss: 1.0950   \n"
+    assert _sanitize(line) == "\x1b[1m45/45\x1b[0m \x1b[1mTIME/step - accuracy: 0.8379 - loss: 1.0950\n"
+    # numbers, words and other base64 are compared as they are
+    for kept in ("loss 0.1661 accuracy 0.961\n", "iVBORw0K is not a PNG", "QUJD"):
+        assert _sanitize(kept) == kept
+
+
+def test_test_build_uses_the_committed_outputs():
+    sys.path.insert(0, str(ROOT / "tools"))
+    from book_config import variant
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    off = variant("off")
+    assert config["execute"]["execute_notebooks"] == "cache"  # make book: executed, cached
+    assert off["execute"]["execute_notebooks"] == "off"
+    ext = off["sphinx"]["local_extensions"]["terminal_streams"]
+    assert pathlib.Path(ext).is_absolute() and (pathlib.Path(ext) / "terminal_streams.py").exists()
+    off["execute"]["execute_notebooks"] = "cache"
+    off["sphinx"]["local_extensions"] = config["sphinx"]["local_extensions"]
+    assert off == config  # nothing else differs
+    with pytest.raises(ValueError, match="mode must be one of"):
+        variant("sometimes")
