@@ -603,6 +603,92 @@ class Sequential:
 
     __call__ = predict
 
+    def input_gradient(self, x: NDArray, target: object = None, of: str = "probability") -> NDArray:
+        """Gradient of one output per sample with respect to that sample's input (eq. nn.model.3).
+
+        For each row :math:`\\mathbf{x}_i` of ``x`` and its target class :math:`c_i`,
+
+        .. math::
+            \\mathbf{g}_i = \\frac{\\partial\\, s_{c_i}(\\mathbf{x}_i)}{\\partial \\mathbf{x}_i}, \\qquad
+            s = \\hat{\\mathbf{y}} \\text{ (probability)}, \\ \\mathbf{z}^{(L)} \\text{ (logit)}
+            \\text{ or } \\ell \\text{ (the sample's own loss)},
+            \\tag{nn.model.3}
+
+        obtained by back-propagating a one-hot seed at the output (or the loss gradient) through
+        every layer down to the input, eq. (nn.dense.2). This is what saliency maps, integrated
+        gradients and adversarial examples need; the weights and the optimizer are not changed.
+
+        Parameters
+        ----------
+        x : array_like of shape (n, input_dim)
+        target : int or array_like of n ints, optional
+            The output unit per sample (for ``of="probability"`` or ``"logit"``; default: the
+            predicted class), or the labels (for ``of="loss"``, required, as ``fit`` takes them).
+        of : {"probability", "logit", "loss"}, default "probability"
+            Which scalar to differentiate: the last layer's output, its pre-activation, or the
+            sample's own loss :math:`\\ell_i` under the compiled loss (not divided by ``n``).
+
+        Returns
+        -------
+        ndarray of shape (n, input_dim)
+            One gradient per row, in the model's dtype.
+
+        Raises
+        ------
+        ValueError
+            If ``of`` is not one of the three names, ``target`` is out of range or of the wrong
+            length, or the model has no layers (``of="loss"``: is not compiled).
+
+        Examples
+        --------
+        >>> from companion import nn
+        >>> m = nn.Sequential([nn.Input(shape=(2,)), nn.Dense(3, activation="softmax")], seed=0)
+        >>> m.input_gradient([[0.5, -1.0]], target=[1], of="logit").shape
+        (1, 2)
+        """
+        if of not in ("probability", "logit", "loss"):
+            raise ValueError(f"of must be 'probability', 'logit' or 'loss', got {of!r}")
+        if not self.layers:
+            raise ValueError("input_gradient: the model has no layers; add nn.Dense layers first")
+        if of == "loss":
+            self._require_compiled("input_gradient(of='loss')")
+            x, y = self._prepare(x, target, "input_gradient", y_name="target")
+            if not self.built:
+                self.build(x.shape[1])
+            loss_fn, logits = self._training_loss()
+            grad_out = None
+        else:
+            x = check_x(x, self.input_dim, self.dtype)
+            if not self.built:
+                self.build(x.shape[1])
+            out = self._forward(x)
+            if target is None:
+                target = np.argmax(out, axis=1)
+            t = np.broadcast_to(np.asarray(target), (len(x),)) if np.ndim(target) == 0 else np.asarray(target)
+            if t.shape != (len(x),) or not np.issubdtype(t.dtype, np.integer):
+                raise ValueError(f"target must be an int or {len(x)} ints (one per row of x), got {target!r}")
+            if t.min() < 0 or t.max() >= self.output_dim:
+                raise ValueError(f"target must be in [0, {self.output_dim}), got values from {t.min()} to {t.max()}")
+            grad_out = np.zeros_like(out)
+            grad_out[np.arange(len(x)), t] = 1.0
+        layers = self.layers
+        last = layers[-1]
+        if grad_out is None:  # the loss: the training path, per example (undo the 1/n of the mean)
+            out = self._forward(x)
+            if logits:
+                _, delta = loss_fn.value_and_gradient(y, last._z)
+                grad = last.backward_preactivation(delta * len(x), True)
+            else:
+                _, g = loss_fn.value_and_gradient(y, out)
+                grad = last.backward(g * len(x), True)
+        elif of == "logit":
+            grad = last.backward_preactivation(grad_out, True)
+        else:
+            grad = last.backward(grad_out, True)
+        for i in range(len(layers) - 2, -1, -1):
+            grad = layers[i].backward(grad, True)
+        return grad
+
     # ------------------------------------------------------------------ files
     def get_config(self) -> dict:
         """Architecture: input size, dtype and each layer's configuration."""
