@@ -90,7 +90,7 @@ def sig(x: float, digits: int = 3) -> float:
     return float(f"{value:.{digits - 1}e}") + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
-def glue(name: str, value: Any, *, digits: int | None = None, decimals: int | None = None) -> Any:
+def glue(name: str, value: Any, *, digits: int | None = None, decimals: int | None = None) -> None:
     """Glue ``value`` under ``name`` for the prose, rounded first if it is a float.
 
     A thin layer over ``myst_nb.glue`` with ``display=False``: the value is stored in the
@@ -110,8 +110,9 @@ def glue(name: str, value: Any, *, digits: int | None = None, decimals: int | No
 
     Returns
     -------
-    object
-        The value as glued (the rounded float), so a cell can reuse it.
+    None
+        Nothing, so that a call on a cell's last line adds no output of its own (the rounded
+        value itself is :func:`sig` of the value, or ``round(value, decimals)``).
 
     Raises
     ------
@@ -124,7 +125,8 @@ def glue(name: str, value: Any, *, digits: int | None = None, decimals: int | No
     Examples
     --------
     >>> glue("accuracy", 0.95849999, digits=3)  # doctest: +SKIP
-    0.958
+
+    glues ``0.958``, which the prose shows with ``{glue:text}`accuracy:.1%```.
     """
     if not isinstance(name, str):
         raise TypeError(f"name must be a str, got {type(name).__name__} ({name!r})")
@@ -143,7 +145,6 @@ def glue(name: str, value: Any, *, digits: int | None = None, decimals: int | No
     from myst_nb import glue as _glue  # the book's dependency, not the package's
 
     _glue(name, value, display=False)
-    return value
 
 
 def _format_power(tol: float) -> str:
