@@ -13,14 +13,17 @@ def test_steps_per_epoch(n, b, steps):
     assert loop.steps_per_epoch(n, b) == steps
 
 
-def test_train_by_hand_equals_model_fit(digits):
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_train_by_hand_equals_model_fit(digits, dtype):
     """eq-ch3-epoch-loss: the loop built from the chapter's pieces is nn's fit, digit for digit."""
     x, y = digits
+    x = x.astype(dtype)
     rng = np.random.default_rng(7)
-    layers = loop.build_layers([100, 64, 64, 10], ["relu", "relu", "softmax"], rng)
+    layers = loop.build_layers([100, 64, 64, 10], ["relu", "relu", "softmax"], rng, dtype=dtype)
     ours = loop.train_by_hand(layers, nn.optimizers.Adam(), x, y, epochs=3, batch_size=32, rng=rng)
     model = nn.Sequential([nn.Input(shape=(100,)), nn.Dense(64, activation="relu"),
-                           nn.Dense(64, activation="relu"), nn.Dense(10, activation="softmax")], seed=7)
+                           nn.Dense(64, activation="relu"), nn.Dense(10, activation="softmax")],
+                          seed=7, dtype=dtype)
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
     assert ours == model.fit(x, y, epochs=3, verbose=0).history["loss"]
     assert all(np.array_equal(a, b) for a, b in zip(loop.weights(layers), model.get_weights()))
