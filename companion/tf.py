@@ -25,7 +25,7 @@ import os
 import sys
 from types import ModuleType
 
-__all__ = ["QUIET_ENV", "article_model", "quiet_environment", "setup"]
+__all__ = ["QUIET_ENV", "article_model", "quiet_environment", "setup", "steady_progress_bar"]
 
 #: Environment variables that keep TensorFlow from writing to stderr on import.
 QUIET_ENV: dict[str, str] = {"TF_CPP_MIN_LOG_LEVEL": "2", "TF_ENABLE_ONEDNN_OPTS": "0"}
@@ -56,11 +56,15 @@ def _quiet_enough() -> bool:
     return level.isdigit() and int(level) >= 1 and os.environ.get("TF_ENABLE_ONEDNN_OPTS") == "0"
 
 
-def setup(seed: int | None = 0, op_determinism: bool = False) -> tuple[ModuleType, ModuleType]:
+def setup(
+    seed: int | None = 0, op_determinism: bool = False, steady_progress: bool = True
+) -> tuple[ModuleType, ModuleType]:
     """Import TensorFlow and Keras quietly and seeded, so that training is reproducible.
 
     On a CPU, seeding is enough for a Keras training run to print the same losses, to the last
-    digit, every time (the test suite checks this, and strict ``nbval`` checks it for every notebook).
+    digit, every time on the same machine (the test suite checks this, and strict ``nbval`` checks
+    it for every notebook).  Across CPUs, float32 results may differ in their last bits: round what
+    you print, or train in float64 (:func:`article_model`).
 
     Parameters
     ----------
@@ -72,6 +76,9 @@ def setup(seed: int | None = 0, op_determinism: bool = False) -> tuple[ModuleTyp
         non-deterministic kernels (useful on a GPU).  Off by default because TensorFlow 2.21 then
         writes a harmless but unsilenceable ``NodeDef mentions attribute use_unbounded_threadpool``
         error line to stderr whenever ``fit`` builds its input pipeline.
+    steady_progress : bool, default True
+        Make Keras's progress bar (``verbose=1``) print one line per epoch, its final state, see
+        :func:`steady_progress_bar`.
 
     Returns
     -------
@@ -95,9 +102,46 @@ def setup(seed: int | None = 0, op_determinism: bool = False) -> tuple[ModuleTyp
 
     if op_determinism:
         tf.config.experimental.enable_op_determinism()
+    if steady_progress:
+        steady_progress_bar(keras)
     if seed is not None:
         keras.utils.set_random_seed(seed)
     return tf, keras
+
+
+def steady_progress_bar(keras: ModuleType) -> None:
+    """Make Keras's progress bar draw each epoch once, when it ends, instead of every 0.05 s.
+
+    ``keras.utils.Progbar`` redraws itself whenever at least ``interval`` seconds (0.05 by default)
+    have passed since its last redraw.  A terminal overwrites the line; a notebook keeps every
+    redraw, so the number of lines an epoch prints, and the ETA on them, depend on how fast the
+    machine is and how busy it is, and a committed notebook would not reproduce.  With an infinite
+    interval only the final state of each epoch is drawn: the step count, the elapsed time and the
+    epoch's mean loss and metrics, exactly what ``fit`` reports in its history.
+
+    Parameters
+    ----------
+    keras : module
+        The ``keras`` module whose ``utils.Progbar`` default is changed (for every progress bar
+        created afterwards, in this process).
+
+    Raises
+    ------
+    RuntimeError
+        If this Keras's ``Progbar`` has no ``interval`` argument (the set-up would then silently do
+        nothing).
+    """
+    import inspect
+    import math
+
+    init = keras.utils.Progbar.__init__
+    params = [p for p in inspect.signature(init).parameters.values() if p.default is not p.empty]
+    names = [p.name for p in params]
+    if "interval" not in names or init.__defaults__ is None or len(init.__defaults__) != len(names):
+        raise RuntimeError("keras.utils.Progbar has no default 'interval' argument; cannot steady it")
+    defaults = list(init.__defaults__)
+    defaults[names.index("interval")] = math.inf
+    init.__defaults__ = tuple(defaults)
 
 
 def article_model(
@@ -105,6 +149,7 @@ def article_model(
     num_hiddens: int = 64,
     num_outputs: int = 10,
     optimizer: str | object = "adam",
+    dtype: str = "float32",
 ) -> object:
     """The article's network (Dense 64 relu, Dense 64 relu, Dense 10 softmax), compiled.
 
@@ -121,6 +166,12 @@ def article_model(
     num_inputs, num_hiddens, num_outputs : int
         Layer widths; the defaults are the article's 100, 64 and 10.
     optimizer : str or keras optimizer, default "adam"
+    dtype : {"float32", "float64"}, default "float32"
+        Precision of the weights and of every computation.  ``"float32"`` is Keras's default and the
+        article's; ``"float64"`` computes the same network with rounding errors about
+        :math:`10^{-16}` instead of :math:`10^{-7}`, so that a long training run ends with the same
+        accuracy, and the same best epoch, on every machine (float32 rounding differs in its last
+        bits between CPUs, and many epochs of training can amplify that into another result).
 
     Returns
     -------
@@ -132,14 +183,19 @@ def article_model(
                     ("num_outputs", num_outputs)):
         if isinstance(n, bool) or not isinstance(n, int) or n < 1:
             raise ValueError(f"{name} must be a positive integer, got {n!r}")
+    if dtype not in ("float32", "float64"):
+        raise ValueError(f"dtype must be 'float32' or 'float64', got {dtype!r}")
     quiet_environment()
     from tensorflow import keras
 
     model = keras.Sequential([
-        keras.Input(shape=(num_inputs,)),
-        keras.layers.Dense(num_hiddens, activation="relu"),
-        keras.layers.Dense(num_hiddens, activation="relu"),
-        keras.layers.Dense(num_outputs, activation="softmax"),
+        keras.Input(shape=(num_inputs,), dtype=dtype),
+        keras.layers.Dense(num_hiddens, activation="relu", dtype=dtype),
+        keras.layers.Dense(num_hiddens, activation="relu", dtype=dtype),
+        keras.layers.Dense(num_outputs, activation="softmax", dtype=dtype),
     ])
-    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    # Keras computes a loss in its global floatx (float32) unless told otherwise.
+    loss = ("sparse_categorical_crossentropy" if dtype == "float32"
+            else keras.losses.SparseCategoricalCrossentropy(dtype=dtype))
+    model.compile(optimizer=optimizer, loss=loss, metrics=["accuracy"])
     return model

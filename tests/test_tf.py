@@ -1,5 +1,6 @@
 """companion.tf: TensorFlow imports without a word on stderr, and seeded training reproduces."""
 
+import inspect
 import os
 import subprocess
 import sys
@@ -103,3 +104,50 @@ def test_article_model_architecture_and_parameter_count():
 def test_article_model_validates_widths():
     with pytest.raises(ValueError, match="num_hiddens must be a positive integer, got 0"):
         ctf.article_model(num_hiddens=0)
+
+
+def test_article_model_float64_computes_in_float64():
+    ctf.setup(seed=0)
+    import numpy as np
+
+    model = ctf.article_model(dtype="float64")
+    assert {w.dtype for w in model.get_weights()} == {np.dtype("float64")}
+    x = np.linspace(0, 1, 200).reshape(2, 100)
+    probs = model(x)
+    assert probs.dtype == "float64"
+    # the loss too (Keras would otherwise compute it in its float32 floatx)
+    assert model.loss(np.array([1, 2]), probs).dtype == "float64"
+
+
+def test_article_model_validates_dtype():
+    with pytest.raises(ValueError, match="dtype must be 'float32' or 'float64', got 'float16'"):
+        ctf.article_model(dtype="float16")
+
+
+def _redraws(keras, monkeypatch, capsys, steps=5):
+    """Lines a verbose Progbar draws for ``steps`` updates one (fake) second apart."""
+    from keras.src.utils import progbar
+
+    clock = iter(range(1000))
+    monkeypatch.setattr(progbar.time, "time", lambda: float(next(clock)))
+    bar = keras.utils.Progbar(target=steps, verbose=1)
+    capsys.readouterr()
+    for step in range(1, steps + 1):
+        bar.update(step, values=[("loss", 0.5)])
+    return capsys.readouterr().out.count("/step")  # every drawing shows the time per step
+
+
+def test_steady_progress_bar_draws_each_epoch_once(monkeypatch, capsys):
+    tf, keras = ctf.setup(seed=0, steady_progress=False)
+    init = keras.utils.Progbar.__init__
+    saved = init.__defaults__
+    try:
+        names = [p.name for p in inspect.signature(init).parameters.values()
+                 if p.default is not p.empty]
+        init.__defaults__ = tuple(0.05 if n == "interval" else d  # Keras's own default
+                                  for n, d in zip(names, saved))
+        assert _redraws(keras, monkeypatch, capsys) == 5  # a slow machine: one line per step
+        ctf.steady_progress_bar(keras)
+        assert _redraws(keras, monkeypatch, capsys) == 1  # only the final state
+    finally:
+        init.__defaults__ = saved

@@ -148,7 +148,7 @@ def test_chapter4_prose_matches_printed_accuracy(browser, server):
     try:
         text = page.inner_text("main")
         printed = re.search(r"Accuracy: (0\.\d+)", text)
-        assert printed, "the article's print('Accuracy:', accuracy) output is not on the page"
+        assert printed, "the article's print(f'Accuracy: {accuracy:.4f}') output is not on the page"
         expected = f"{float(printed.group(1)):.1%}"
         assert f"classifies {expected} of" in text.replace("\n", " ")
     finally:
