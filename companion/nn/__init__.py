@@ -16,8 +16,10 @@ One concept per module, each usable on plain NumPy arrays:
 ``activations``    linear, relu, sigmoid, tanh, softmax and their derivatives
 ``initializers``   zeros, random, Glorot, He (Keras's truncation)
 ``losses``         cross-entropies (from logits, as Keras) and MSE, with gradients
-``layers``         Dense forward/backward (per-example gradients on request)
+``layers``         Dense forward/backward (per-example gradients on request), Dropout
+``regularizers``   L2 weight penalty (``kernel_regularizer``)
 ``optimizers``     SGD (momentum, Nesterov), RMSprop (centered), Adam (two forms)
+``schedules``      learning-rate schedules: ExponentialDecay, CosineDecay with warm-up
 ``metrics``        accuracy
 ``callbacks``      History, EarlyStopping
 ``model``          Sequential and its training loop
@@ -40,15 +42,18 @@ from companion.nn import (
     losses,
     metrics,
     optimizers,
+    regularizers,
+    schedules,
     serialization,
 )
 from companion.nn.callbacks import EarlyStopping, History
 from companion.nn.gradcheck import check_gradient, check_model_gradients, numerical_gradient
-from companion.nn.layers import Dense, Input
+from companion.nn.layers import Dense, Dropout, Input
 from companion.nn.model import NonFiniteLossError, NotCompiledError, Sequential
 
 __all__ = [
     "Dense",
+    "Dropout",
     "EarlyStopping",
     "History",
     "Input",
@@ -66,5 +71,7 @@ __all__ = [
     "metrics",
     "numerical_gradient",
     "optimizers",
+    "regularizers",
+    "schedules",
     "serialization",
 ]

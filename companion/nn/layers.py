@@ -48,9 +48,10 @@ from numpy.typing import DTypeLike, NDArray
 
 from companion.nn import activations as _activations
 from companion.nn import initializers as _initializers
+from companion.nn import regularizers as _regularizers
 from companion.nn._validation import check_positive_int
 
-__all__ = ["Dense", "Input"]
+__all__ = ["Dense", "Dropout", "Input"]
 
 
 def _input_dim(input_shape: Sequence[int] | int | None, input_dim: int | None) -> int | None:
@@ -100,6 +101,9 @@ class Dense:
     input_dim : int, optional
         Same as ``input_shape=(input_dim,)``.
     name : str, optional
+    kernel_regularizer : str, Regularizer or None
+        A penalty on the kernel added to the training loss, e.g. ``nn.regularizers.L2(0.01)``
+        (eq. nn.l2.1; ``"l2"`` gives Keras's default factor 0.01).  The model adds it (eq. nn.l2.2).
 
     Notes
     -----
@@ -127,6 +131,7 @@ class Dense:
         input_shape: Sequence[int] | None = None,
         input_dim: int | None = None,
         name: str | None = None,
+        kernel_regularizer: str | _regularizers.Regularizer | None = None,
     ) -> None:
         self.units = check_positive_int("units", units)
         self.activation = _activations.get(activation)
@@ -134,6 +139,7 @@ class Dense:
         self.kernel_initializer = _initializers.get(kernel_initializer)
         self.bias_initializer = _initializers.get(bias_initializer)
         self.input_dim = _input_dim(input_shape, input_dim)
+        self.kernel_regularizer = _regularizers.get(kernel_regularizer)
         if name is None:
             name = "dense" if Dense._count == 0 else f"dense_{Dense._count}"
             Dense._count += 1
@@ -166,8 +172,11 @@ class Dense:
     def count_params(self) -> int:
         return sum(w.size for w in self.weights)
 
-    def forward(self, x: NDArray) -> NDArray:
-        """Eq. (nn.dense.1), chapter 3's eq-ch3-layer; caches ``x``, ``Z`` and ``A`` for :meth:`backward`."""
+    def forward(self, x: NDArray, training: bool = False) -> NDArray:
+        """Eq. (nn.dense.1), chapter 3's eq-ch3-layer; caches ``x``, ``Z`` and ``A`` for :meth:`backward`.
+
+        ``training`` is accepted for a uniform layer interface (see :class:`Dropout`); Dense ignores it.
+        """
         z = x @ self.kernel
         if self.use_bias:
             z += self.bias
@@ -225,3 +234,134 @@ class Dense:
 
     def __repr__(self) -> str:
         return f"Dense({self.units}, activation={self.activation.name!r}, name={self.name!r})"
+
+
+class Dropout:
+    """Inverted dropout (Srivastava et al. 2014), Keras's ``keras.layers.Dropout``.
+
+    In training (``fit``, ``train_on_batch``: ``training=True``) every input unit of every sample is
+    kept with probability :math:`1-p` and set to zero otherwise, and the kept ones are scaled up so that
+    each unit's expected value is unchanged:
+
+    .. math::
+        \\tilde{a}_{ij} = \\frac{m_{ij}}{1-p}\\, a_{ij}, \\qquad
+        m_{ij} \\sim \\text{Bernoulli}(1-p) \\ \\text{independently}, \\qquad
+        \\mathbb{E}[\\tilde{a}_{ij}] = a_{ij}
+        \\tag{nn.dropout.1}
+
+    At inference (``predict``, ``evaluate``, ``training=False``) the layer is the identity; the scaling
+    during training is what makes this right (the "inverted" form; the original paper scaled the
+    weights at test time instead).  Back-propagation multiplies the gradient by the same mask,
+    :math:`\\partial L/\\partial a_{ij} = \\tfrac{m_{ij}}{1-p}\\, \\partial L/\\partial \\tilde a_{ij}`
+    (nn.dropout.2).  Chapter 5: eq-ch5-dropout.
+
+    Parameters
+    ----------
+    rate : float
+        :math:`p \\in [0, 1]`, the fraction of units dropped (``rate=1`` drops all, as in Keras).
+    seed : int, optional
+        Seed of the masks.  ``None``: inside a :class:`~companion.nn.model.Sequential`, the masks come from
+        a generator spawned from the model's ``seed`` (the same seed gives the same run, and the layer
+        does not change the initial weights of the others); on its own, from fresh entropy.
+    name : str, optional
+
+    Notes
+    -----
+    Keras draws its masks with TensorFlow's generator, so masks, and hence training runs with dropout,
+    cannot match Keras sample for sample; the rule (nn.dropout.1) does.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> layer = Dropout(0.5, seed=0)
+    >>> layer.build(4)
+    >>> x = np.ones((2, 4))
+    >>> layer(x, training=True)
+    array([[2., 0., 0., 0.],
+           [2., 2., 2., 2.]])
+    >>> bool((layer(x) == x).all())
+    True
+    """
+
+    _count = 0
+
+    def __init__(self, rate: float, seed: int | None = None, name: str | None = None) -> None:
+        if isinstance(rate, bool) or not isinstance(rate, (int, float, np.integer, np.floating)):
+            raise TypeError(f"rate must be a number in [0, 1], got {type(rate).__name__} ({rate!r})")
+        if not 0 <= rate <= 1:
+            raise ValueError(f"rate must be a number in [0, 1] (the fraction of units dropped), got {rate!r}")
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
+            raise ValueError(f"seed must be None or a non-negative integer, got {seed!r}")
+        self.rate = float(rate)
+        self.seed = None if seed is None else int(seed)
+        if name is None:
+            name = "dropout" if Dropout._count == 0 else f"dropout_{Dropout._count}"
+            Dropout._count += 1
+        self.name = name
+        self.input_dim: int | None = None
+        self.units: int | None = None
+        self.grads: list[NDArray] = []
+        self._rng: np.random.Generator | None = None
+        self._mask: NDArray | None = None
+
+    @property
+    def built(self) -> bool:
+        return self.units is not None
+
+    def build(
+        self, input_dim: int, dtype: DTypeLike = "float32", rng: np.random.Generator | int | None = None
+    ) -> None:
+        """Record the width (``units`` = ``input_dim``: dropout keeps the shape) and set up the mask generator.
+
+        ``rng`` (the model's generator) is only *spawned* from, never drawn from, so adding a Dropout
+        layer leaves the initial weights of the Dense layers as they were.
+        """
+        self.input_dim = self.units = check_positive_int("input_dim", input_dim)
+        if self.seed is not None:
+            self._rng = np.random.default_rng(self.seed)
+        elif isinstance(rng, np.random.Generator):
+            self._rng = rng.spawn(1)[0]
+        else:
+            self._rng = np.random.default_rng(rng)
+
+    @property
+    def weights(self) -> list[NDArray]:
+        """Dropout has no weights."""
+        return []
+
+    def count_params(self) -> int:
+        return 0
+
+    def forward(self, x: NDArray, training: bool = False) -> NDArray:
+        """Eq. (nn.dropout.1) when ``training``, else ``x`` itself."""
+        if not training or self.rate == 0:
+            self._mask = None
+            return x
+        if self._rng is None:
+            self.build(x.shape[1])
+        if self.rate == 1:
+            self._mask = np.zeros_like(x)
+        else:
+            keep = self._rng.random(x.shape) >= self.rate
+            self._mask = np.where(keep, x.dtype.type(1 / (1 - self.rate)), x.dtype.type(0))
+        return x * self._mask
+
+    __call__ = forward
+
+    def backward(self, grad: NDArray, input_grad: bool = True, per_example: bool = False) -> NDArray | None:
+        """The gradient through the last mask (nn.dropout.2); unchanged after an inference-mode forward."""
+        if not input_grad:
+            return None
+        return grad if self._mask is None else grad * self._mask
+
+    def get_config(self) -> dict:
+        """Architecture of the layer (stored in weight files, beside the Dense layers' records)."""
+        return {
+            "units": self.units,
+            "activation": f"dropout({self.rate:g})",
+            "use_bias": False,
+            "input_dim": self.input_dim,
+        }
+
+    def __repr__(self) -> str:
+        return f"Dropout({self.rate:g}, name={self.name!r})"

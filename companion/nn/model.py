@@ -17,6 +17,11 @@ An epoch shuffles the samples (if ``shuffle``), cuts them into batches of ``batc
 may be smaller) and takes one step per batch.  The reported epoch loss and accuracy average the
 per-batch values *before* each update, weighted by batch size, as Keras reports them.
 
+Regularisation and dropout: the loss that ``fit``, ``train_on_batch``, ``compute_gradients`` and
+``evaluate`` report and differentiate includes every Dense layer's ``kernel_regularizer`` penalty
+(eq. nn.l2.2), as Keras's does; :class:`~companion.nn.layers.Dropout` layers drop units while training
+(``fit``, ``train_on_batch``) and are the identity in ``predict``, ``evaluate`` and validation.
+
 Non-finite loss: if a batch's loss is NaN or infinite, ``fit`` raises :class:`NonFiniteLossError`
 (a ``FloatingPointError``) *without* applying that batch's update, so the model keeps the weights of
 the last step whose loss was finite; ``history`` up to the previous epoch is on the exception.
@@ -40,7 +45,7 @@ from companion.nn import optimizers as _optimizers
 from companion.nn import serialization as _serialization
 from companion.nn._validation import check_positive_int, check_verbose, check_x, check_y
 from companion.nn.callbacks import Callback, History
-from companion.nn.layers import Dense, Input
+from companion.nn.layers import Dense, Dropout, Input
 from companion.nn.progress import EpochProgress, format_logs
 from companion.seed import _check_seed
 
@@ -71,11 +76,11 @@ class NonFiniteLossError(FloatingPointError):
 
 
 class Sequential:
-    """A linear stack of :class:`~companion.nn.layers.Dense` layers.
+    """A linear stack of :class:`~companion.nn.layers.Dense` (and :class:`~companion.nn.layers.Dropout`) layers.
 
     Parameters
     ----------
-    layers : sequence of Dense (optionally starting with an Input), optional
+    layers : sequence of Dense and Dropout (optionally starting with an Input), optional
     name : str, default "sequential"
     dtype : {"float32", "float64"}, default "float32"
         Floating type of weights and computations; ``"float64"`` for gradient checking.
@@ -108,7 +113,7 @@ class Sequential:
         else:
             self.rng = np.random.default_rng(None if seed is None else _check_seed(seed))
         self.name = name
-        self.layers: list[Dense] = []
+        self.layers: list[Dense | Dropout] = []
         self.input_dim: int | None = None
         self.optimizer: _optimizers.Optimizer | None = None
         self.loss: _losses.Loss | None = None
@@ -118,15 +123,17 @@ class Sequential:
             self.add(layer)
 
     # ------------------------------------------------------------------ structure
-    def add(self, layer: Dense | Input) -> None:
+    def add(self, layer: Dense | Dropout | Input) -> None:
         """Append a layer (or, first, an :class:`~companion.nn.layers.Input`)."""
         if isinstance(layer, Input):
             if self.layers:
                 raise ValueError("an Input can only come first")
             self.input_dim = layer.shape[0]
             return
-        if not isinstance(layer, Dense):
-            raise TypeError(f"layers must be nn.Dense (or a first nn.Input), got {type(layer).__name__}")
+        if not isinstance(layer, (Dense, Dropout)):
+            raise TypeError(
+                f"layers must be nn.Dense or nn.Dropout (or a first nn.Input), got {type(layer).__name__}"
+            )
         if not self.layers and self.input_dim is None:
             self.input_dim = layer.input_dim
         self.layers.append(layer)
@@ -165,9 +172,12 @@ class Sequential:
         instead of 72 for the article's network (which matters at batch 32).
         """
         arrays = [w for layer in self.layers for w in layer.weights]
-        theta = np.concatenate([w.astype(self.dtype, copy=False).ravel() for w in arrays])
+        theta = np.concatenate([w.astype(self.dtype, copy=False).ravel() for w in arrays]
+                               or [np.zeros(0, self.dtype)])  # no weights yet: only Dropout so far
         offset = 0
         for layer in self.layers:
+            if not layer.weights:  # Dropout
+                continue
             views = []
             for w in layer.weights:
                 views.append(theta[offset:offset + w.size].reshape(w.shape))
@@ -179,7 +189,9 @@ class Sequential:
 
     @property
     def output_dim(self) -> int:
-        return self.layers[-1].units
+        """Number of outputs: the units of the last Dense layer (Dropout keeps the width)."""
+        return next((layer.units for layer in reversed(self.layers) if isinstance(layer, Dense)),
+                    self.input_dim)
 
     @property
     def weights(self) -> list[NDArray]:
@@ -238,7 +250,8 @@ class Sequential:
         out(" " + "".join(h.ljust(w) for h, w in zip(head[:3], width)) + head[3].rjust(width[3]))
         out("=" * 78)
         for i, layer in enumerate(self.layers):
-            cells = (f"{layer.name} (Dense)", f"(None, {layer.units})", layer.activation.name)
+            kind, act = ("Dense", layer.activation.name) if isinstance(layer, Dense) else ("Dropout", "")
+            cells = (f"{layer.name} ({kind})", f"(None, {layer.units})", act)
             params = f"{layer.count_params():,}".rjust(width[3])
             out(" " + "".join(c.ljust(w) for c, w in zip(cells, width)) + params)
             if i < len(self.layers) - 1:
@@ -285,19 +298,43 @@ class Sequential:
         """Whether the loss is computed from the last layer's pre-activation, as Keras does (nn.loss.2)."""
         loss = self.loss
         return (not loss.from_logits and loss.logits_of is not None
+                and isinstance(self.layers[-1], Dense)
                 and self.layers[-1].activation.name == loss.logits_of)
 
     # ------------------------------------------------------------------ one step
-    def _forward(self, x: NDArray) -> NDArray:
+    def _forward(self, x: NDArray, training: bool = False) -> NDArray:
         for layer in self.layers:
-            x = layer.forward(x)
+            x = layer.forward(x, training)
         return x
 
+    @property
+    def losses(self) -> list[float]:
+        """The penalties of the layers' ``kernel_regularizer`` at the current weights (Keras's ``model.losses``)."""
+        return [layer.kernel_regularizer(layer.kernel) for layer in self.layers
+                if getattr(layer, "kernel_regularizer", None) is not None]
+
+    def _add_penalties(self, loss: NDArray, n: int, per_example: bool) -> NDArray:
+        """Add each ``kernel_regularizer`` penalty to ``loss`` and its gradient to the kernel's (eq. nn.l2.2).
+
+        With ``per_example`` the layers hold :math:`n` terms that *sum* to the batch gradient, so each
+        term gets :math:`\\nabla R / n`.
+        """
+        for layer in self.layers:
+            reg = getattr(layer, "kernel_regularizer", None)
+            if reg is not None:
+                loss = loss + reg(layer.kernel)
+                grad = reg.gradient(layer.kernel)
+                layer.grads[0] += grad / n if per_example else grad
+        return loss
+
     def _loss_and_backward(self, x: NDArray, y: NDArray, loss_fn: _losses.Loss, logits: bool,
-                           per_example: bool = False) -> tuple[NDArray, NDArray]:
-        """Forward, loss and back-propagation; leaves the gradients in each layer's ``grads``."""
+                           per_example: bool = False, training: bool = True) -> tuple[NDArray, NDArray]:
+        """Forward, loss (with penalties) and back-propagation; leaves the gradients in each layer's ``grads``.
+
+        ``training`` is passed to the layers (Dropout drops units only then).
+        """
         layers = self.layers
-        out = self._forward(x)
+        out = self._forward(x, training)
         last = layers[-1]
         if logits:
             loss, delta = loss_fn.value_and_gradient(y, last._z)
@@ -307,7 +344,7 @@ class Sequential:
             grad = last.backward(grad, len(layers) > 1, per_example)
         for i in range(len(layers) - 2, -1, -1):
             grad = layers[i].backward(grad, i > 0, per_example)
-        return loss, out
+        return self._add_penalties(loss, len(x), per_example), out
 
     def _training_loss(self) -> tuple[_losses.Loss, bool]:
         logits = self._uses_logits()
@@ -333,7 +370,7 @@ class Sequential:
         return x, y
 
     def compute_gradients(
-        self, x: NDArray, y: NDArray, per_example: bool = False
+        self, x: NDArray, y: NDArray, per_example: bool = False, training: bool = False
     ) -> tuple[float, list[NDArray]]:
         """Loss on ``(x, y)`` and its gradient with respect to every weight, without changing anything.
 
@@ -345,10 +382,17 @@ class Sequential:
             Return, for each weight array, an array with one leading axis of length ``n``: the gradient of
             each sample's own loss :math:`\\ell_i` (eq. nn.dense.3), e.g. for per-example clipping in
             differentially private SGD.  Their mean over the first axis is the batch gradient.
+            A ``kernel_regularizer``'s gradient is added to every sample's gradient, so that the mean
+            is still the gradient of the total loss (eq. nn.l2.2).
+        training : bool, default False
+            Run Dropout layers in training mode (a fresh random mask, as ``fit`` does); the default
+            uses the deterministic inference network, so that repeated calls (e.g. gradient checks)
+            see the same function.
 
         Returns
         -------
         loss : float
+            Including the regularisation penalties (eq. nn.l2.2), as Keras's loss does.
         gradients : list of ndarray
             In the order of :meth:`get_weights`.
         """
@@ -357,7 +401,7 @@ class Sequential:
         if not self.built:
             self.build(x.shape[1])
         loss_fn, logits = self._training_loss()
-        loss, _ = self._loss_and_backward(x, y, loss_fn, logits, per_example)
+        loss, _ = self._loss_and_backward(x, y, loss_fn, logits, per_example, training)
         grads = self._gradients()
         if per_example:
             grads = [g * len(x) for g in grads]
@@ -567,6 +611,7 @@ class Sequential:
                 hits = fn(yb, out)
                 correct[i] += int(np.count_nonzero(hits))
                 counted[i] += hits.size
+        loss_sum += float(sum(self.losses)) * len(x)  # every batch's loss includes the penalties (nn.l2.2)
         return self._logs(loss_sum, len(x), [m.name for m in self.metrics], correct, counted)
 
     def evaluate(

@@ -5,6 +5,10 @@ changes each weight array *in place* given its gradient.  The whole idea of each
 its :meth:`Optimizer.update_step`; :meth:`Optimizer.apply` only loops over the weight arrays and counts
 steps in :attr:`Optimizer.iterations`, as Keras does.
 
+The learning rate may also be a schedule from :mod:`companion.nn.schedules` (also reachable as
+``nn.optimizers.schedules``, Keras's path): then step :math:`s` (``iterations``, from 0) uses
+:math:`\\eta(s)` of eq. (nn.schedule.1) or (nn.schedule.2), as Keras does.
+
 Examples
 --------
 >>> import numpy as np
@@ -13,6 +17,13 @@ Examples
 >>> opt.apply([np.array([0.5, 0.5])], [w])
 >>> w
 array([ 0.95, -2.05])
+>>> opt = SGD(learning_rate=schedules.ExponentialDecay(0.1, decay_steps=1, decay_rate=0.5))
+>>> rates = []
+>>> for _ in range(3):
+...     rates.append(opt.learning_rate)
+...     opt.apply([np.zeros(2)], [w])
+>>> rates
+[0.1, 0.05, 0.025]
 """
 
 from __future__ import annotations
@@ -23,9 +34,11 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
+from companion.nn import schedules
 from companion.nn._validation import lookup
+from companion.nn.schedules import LearningRateSchedule
 
-__all__ = ["SGD", "Adam", "AdamAlgorithm1", "Optimizer", "RMSprop", "get"]
+__all__ = ["SGD", "Adam", "AdamAlgorithm1", "Optimizer", "RMSprop", "get", "schedules"]
 
 
 def _positive(name: str, value: float) -> float:
@@ -50,21 +63,40 @@ class Optimizer:
 
     Parameters
     ----------
-    learning_rate : float
-        Step size :math:`\\eta`.
+    learning_rate : float or LearningRateSchedule
+        Step size :math:`\\eta`, or a schedule :math:`\\eta(s)` called with ``iterations`` before each step.
 
     Attributes
     ----------
     iterations : int
         Number of steps taken; step :math:`t` of the update rules is ``iterations + 1``.
+    learning_rate : float
+        The rate the next step uses: the constant, or the schedule's value at ``iterations``.
     """
 
     name = "optimizer"
 
-    def __init__(self, learning_rate: float) -> None:
-        self.learning_rate = _positive("learning_rate", learning_rate)
+    def __init__(self, learning_rate: float | LearningRateSchedule) -> None:
+        self.learning_rate = learning_rate
         self.iterations = 0
         self._slots: list[tuple[NDArray, ...]] | None = None
+
+    @property
+    def learning_rate(self) -> float:
+        lr = self._learning_rate
+        return lr(self.iterations) if isinstance(lr, LearningRateSchedule) else lr
+
+    @learning_rate.setter
+    def learning_rate(self, value: float | LearningRateSchedule) -> None:
+        if isinstance(value, LearningRateSchedule):
+            self._learning_rate: float | LearningRateSchedule = value
+            return
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)):
+            raise TypeError(
+                "learning_rate must be a number or an nn.optimizers.schedules.LearningRateSchedule, "
+                f"got {type(value).__name__} ({value!r})"
+            )
+        self._learning_rate = _positive("learning_rate", value)
 
     def init_slots(self, variable: NDArray) -> tuple[NDArray, ...]:
         """State kept for one weight array (zeros of its shape); none by default."""
@@ -103,7 +135,10 @@ class Optimizer:
         self.iterations += 1
 
     def get_config(self) -> dict:
-        return {k: v for k, v in vars(self).items() if not k.startswith("_") and k != "iterations"}
+        """The constructor's arguments (``learning_rate`` as given: a float or the schedule)."""
+        config = {"learning_rate": self._learning_rate}
+        config.update((k, v) for k, v in vars(self).items() if not k.startswith("_") and k != "iterations")
+        return config
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
@@ -129,7 +164,9 @@ class SGD(Optimizer):
 
     name = "sgd"
 
-    def __init__(self, learning_rate: float = 0.01, momentum: float = 0.0, nesterov: bool = False) -> None:
+    def __init__(
+        self, learning_rate: float | LearningRateSchedule = 0.01, momentum: float = 0.0, nesterov: bool = False
+    ) -> None:
         super().__init__(learning_rate)
         self.momentum = _in_unit("momentum", momentum)
         self.nesterov = bool(nesterov)
@@ -172,7 +209,7 @@ class RMSprop(Optimizer):
 
     def __init__(
         self,
-        learning_rate: float = 0.001,
+        learning_rate: float | LearningRateSchedule = 0.001,
         rho: float = 0.9,
         momentum: float = 0.0,
         epsilon: float = 1e-7,
@@ -230,7 +267,7 @@ class Adam(Optimizer):
 
     def __init__(
         self,
-        learning_rate: float = 0.001,
+        learning_rate: float | LearningRateSchedule = 0.001,
         beta_1: float = 0.9,
         beta_2: float = 0.999,
         epsilon: float = 1e-7,
@@ -269,7 +306,7 @@ class AdamAlgorithm1(Adam):
 
     def __init__(
         self,
-        learning_rate: float = 0.001,
+        learning_rate: float | LearningRateSchedule = 0.001,
         beta_1: float = 0.9,
         beta_2: float = 0.999,
         epsilon: float = 1e-8,
