@@ -11,7 +11,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["BRAIN", "MILESTONES", "MODELS", "Fact", "Milestone", "dense_parameter_count"]
+__all__ = ["BRAIN", "DP_SGD_EXAMPLE", "MILESTONES", "MNIST1D", "MNIST1D_RERUN", "MODELS", "PRIVACY",
+           "TRAINING_COMPUTE", "TRAINING_ENERGY", "Fact", "Milestone", "TrainingRun", "dense_parameter_count"]
 
 
 class Fact(NamedTuple):
@@ -48,6 +49,23 @@ MODELS: dict[str, Fact] = {
 }
 
 
+#: The DP-SGD run whose privacy budget :data:`PRIVACY` gives (an MNIST setting common in DP-SGD example
+#: code: 60,000 examples): Poisson sampling at rate ``batch_size / examples``, ``epochs * examples // batch_size``
+#: steps (14,062), add-or-remove-one neighbouring data sets.
+DP_SGD_EXAMPLE: dict[str, float] = {
+    "noise_multiplier": 1.1, "batch_size": 256, "epochs": 60, "examples": 60_000, "delta": 1e-5,
+}
+
+#: Privacy budgets of :data:`DP_SGD_EXAMPLE`, measured with Google's ``dp-accounting`` 0.6.0
+#: (``companion.nn.dp.epsilon``); the test suite recomputes them.
+PRIVACY: dict[str, Fact] = {
+    "epsilon RDP": Fact(2.60, 0.0, "epsilon at delta 1e-5", "googledp2019",
+                        "Renyi-DP accountant: exact RDP composition, lossy conversion to (epsilon, delta)"),
+    "epsilon PLD": Fact(2.38, 0.0, "epsilon at delta 1e-5", "googledp2019",
+                        "privacy-loss-distribution accountant: numerical, tight up to its discretisation"),
+}
+
+
 class Milestone(NamedTuple):
     """A dated step in the history of neural networks."""
 
@@ -67,6 +85,71 @@ MILESTONES: tuple[Milestone, ...] = (
     Milestone(2012, "AlexNet wins ImageNet", "krizhevsky2012imagenet"),
     Milestone(2017, "Transformer", "vaswani2017attention"),
 )
+
+
+class TrainingRun(NamedTuple):
+    """The compute of one published training run: FLOPs (adds and multiplies counted separately)."""
+
+    year: int
+    flops: float
+    source: str
+    note: str = ""
+
+
+#: Training compute of landmark models, as their sources state it (chapter 5, "More compute").
+TRAINING_COMPUTE: dict[str, TrainingRun] = {
+    "AlexNet": TrainingRun(2012, 4.7e17, "amodei2018ai",
+                           "operations counted from the architecture: 1.2M images x 90 epochs x 0.75 GFLOP "
+                           "x 2 x 3 = 0.0054 petaflop/s-days (their GPU-time estimate: 0.0058)"),
+    "Transformer (big)": TrainingRun(2017, 2.3e19, "vaswani2017attention",
+                                     "Table 2, training cost; the base model: 3.3e18"),
+    "GPT-3 175B": TrainingRun(2020, 3.14e23, "brown2020language",
+                              "Table D.1: 3.64e3 petaflop/s-days; 300 billion training tokens"),
+    "Chinchilla": TrainingRun(2022, 5.76e23, "hoffmann2022training",
+                              "70B parameters, 1.4 trillion tokens, trained with the compute budget of "
+                              "Gopher, 5.76e23 FLOPs"),
+}
+
+
+#: Energy and hardware of a published training run (chapter 6, FAQ), as the source states it
+#: (Patterson et al. 2021, Table 4).  Energy is in MWh: compare it with an energy (power x time),
+#: never with a power such as the brain's ~20 W.
+TRAINING_ENERGY: dict[str, Fact] = {
+    "GPT-3 175B energy": Fact(1287.0, 0.0, "MWh", "patterson2021carbon",
+                              "Table 4; 552 t CO2e net"),
+    "GPT-3 175B processors": Fact(10_000, 0.0, "V100 GPUs", "patterson2021carbon", "Table 4"),
+    "GPT-3 175B days": Fact(14.8, 0.0, "days of training", "patterson2021carbon", "Table 4"),
+}
+
+
+#: Published MNIST-1D test accuracies (Greydanus 2020; the table of the paper and of the ``mnist1d``
+#: README), single runs rounded to whole percent.  "shuffled": the 40 features reordered by one fixed
+#: permutation.  Set-up (the repository's ``notebooks/models.py`` and ``train.py``, PyTorch): Adam at
+#: learning rate 1e-2, batches of 100 taken in order, 6,000 steps (150 epochs), 4,000 training and
+#: 1,000 test examples; the CNN is ``ConvBase`` (5,210 parameters), the MLP ``MLPBase`` (15,210).
+MNIST1D: dict[str, Fact] = {
+    "logistic regression": Fact(0.32, 0.0, "test accuracy", "greydanus2020scaling"),
+    "MLP": Fact(0.68, 0.0, "test accuracy", "greydanus2020scaling"),
+    "CNN": Fact(0.94, 0.0, "test accuracy", "greydanus2020scaling"),
+    "GRU": Fact(0.91, 0.0, "test accuracy", "greydanus2020scaling"),
+    "human": Fact(0.96, 0.0, "test accuracy", "greydanus2020scaling"),
+    "logistic regression, shuffled": Fact(0.32, 0.0, "test accuracy", "greydanus2020scaling"),
+    "MLP, shuffled": Fact(0.68, 0.0, "test accuracy", "greydanus2020scaling"),
+    "CNN, shuffled": Fact(0.56, 0.0, "test accuracy", "greydanus2020scaling"),
+    "GRU, shuffled": Fact(0.57, 0.0, "test accuracy", "greydanus2020scaling"),
+}
+
+#: The same three models rerun with the same code by the repository's benchmark notebook
+#: (``notebooks/mnist1d-classification.ipynb``: one seed, 42; test accuracy after the last of 6,000
+#: steps): how far one run can land from the published table.
+MNIST1D_RERUN: dict[str, Fact] = {
+    "logistic regression": Fact(0.315, 0.0, "test accuracy", "greydanus2020mnist1d"),
+    "MLP": Fact(0.651, 0.0, "test accuracy", "greydanus2020mnist1d"),
+    "CNN": Fact(0.923, 0.0, "test accuracy", "greydanus2020mnist1d"),
+    "logistic regression, shuffled": Fact(0.315, 0.0, "test accuracy", "greydanus2020mnist1d"),
+    "MLP, shuffled": Fact(0.660, 0.0, "test accuracy", "greydanus2020mnist1d"),
+    "CNN, shuffled": Fact(0.587, 0.0, "test accuracy", "greydanus2020mnist1d"),
+}
 
 
 def dense_parameter_count(layer_sizes: Sequence[int]) -> int:
