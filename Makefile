@@ -39,7 +39,7 @@ book: $(STAMP)
 test: unit build-check notebooks site-check
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest tests -q --ignore=tests/site
+	$(BIN)/python -m pytest tests -q --ignore=tests/site -n 2
 
 # Strict nbval: every output of every notebook in the table of contents must reproduce, once under
 # this machine's own BLAS kernel and once under a forced other one with NumPy's SIMD dispatch off
