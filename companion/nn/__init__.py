@@ -25,6 +25,7 @@ One concept per module, each usable on plain NumPy arrays:
 ``model``          Sequential and its training loop
 ``gradcheck``      central-difference gradient checks
 ``serialization``  save/load weights (``.npz``, architecture checked, no pickle)
+``article``        :func:`article_model`, the article's 100-64-64-10 network
 =================  ==============================================================
 
 Weights are float32 by default; ``Sequential(..., dtype="float64")`` for gradient checking.
@@ -46,6 +47,7 @@ from companion.nn import (
     schedules,
     serialization,
 )
+from companion.nn.article import article_model
 from companion.nn.callbacks import EarlyStopping, History
 from companion.nn.gradcheck import check_gradient, check_model_gradients, numerical_gradient
 from companion.nn.layers import Dense, Dropout, Input
@@ -61,6 +63,7 @@ __all__ = [
     "NotCompiledError",
     "Sequential",
     "activations",
+    "article_model",
     "callbacks",
     "check_gradient",
     "check_model_gradients",

@@ -153,6 +153,22 @@ class Dense:
     def built(self) -> bool:
         return self.kernel is not None
 
+    @property
+    def z(self) -> NDArray | None:
+        """The pre-activation :math:`Z = XW + b` of the last :meth:`forward` call (``None`` before one).
+
+        Read-only: the book's :math:`Z^{[l]}`, for looking inside a network without private names.
+        """
+        return self._z
+
+    @property
+    def a(self) -> NDArray | None:
+        """The activation :math:`A = f(Z)` of the last :meth:`forward` call (``None`` before one).
+
+        Read-only: the book's :math:`A^{[l]}`, the layer's output.
+        """
+        return self._a
+
     def build(
         self, input_dim: int, dtype: DTypeLike = "float32", rng: np.random.Generator | int | None = None
     ) -> None:
