@@ -53,11 +53,30 @@ def test_notebook_is_executed_in_order_and_clean(path):
             assert " at 0x" not in text, text
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.parent.name)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.parent.name + "/" + p.stem)
 def test_notebook_imports_companion_and_seeds_first(path):
-    first = "".join(_code_cells(path)[0]["source"])
-    assert "import companion" in first
+    """A hidden first cell turns a missing package into a message that says how to install it."""
+    guard, first = _code_cells(path)[:2]
+    source = "".join(guard["source"])
+    assert "import companion" in source and "except ModuleNotFoundError" in source
+    assert "pip install" in source and "Run this book" in source
+    assert "remove-cell" in guard["metadata"].get("tags", []), "hide the guard cell from the page"
+    assert guard["outputs"] == []
+    first = "".join(first["source"])
+    assert "import companion" in first or "from companion" in first
     assert "seed_everything(" in first or "tf.setup(seed=" in first
+
+
+def test_guard_cell_explains_a_missing_companion_package():
+    """Run the guard cell of a notebook where ``companion`` cannot be imported."""
+    import subprocess
+
+    guard = "".join(_code_cells(NOTEBOOKS[0])[0]["source"])
+    blocker = "import sys; sys.modules['companion'] = None\n"  # importing it now raises ModuleNotFoundError
+    run = subprocess.run([sys.executable, "-c", blocker + guard], capture_output=True, text=True)
+    assert run.returncode == 1
+    last = run.stderr.strip().splitlines()[-1]
+    assert last.startswith("ModuleNotFoundError: This notebook needs the book's companion package"), last
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS + sorted(ROOT.glob("*.md")), ids=lambda p: p.name)
@@ -158,3 +177,75 @@ def test_test_build_uses_the_committed_outputs():
     assert off == config  # nothing else differs
     with pytest.raises(ValueError, match="mode must be one of"):
         variant("sometimes")
+
+
+# --- Every number in the prose is computed, cited or a fact of the set-up ----------------------------
+# Numbers a page may type: facts of the set-up that no code on the page can change. Anything else (a
+# result, a cited fact, a setting such as epochs, sizes, steps or seeds) must come from a glue role, so
+# prose and code cannot drift apart. Years of cited events are allowed by the pattern in _typed_numbers.
+TYPED_NUMBER_ALLOW_LIST = {
+    "10": "the article's 10 classes / 10 x 10 pixels / 10 epochs",
+    "64": "the article's hidden-layer width",
+    "100": "the article's 100 inputs",
+    "32": "Keras's default batch size",
+}
+_ROLE = re.compile(r"\{[a-z:-]+\}`[^`]*`")
+_SKIP = [
+    re.compile(r"```\{math\}.*?```", re.S),               # display math blocks
+    re.compile(r"^```(?!\{).*?^```", re.S | re.M),        # code fences (not directives: they hold prose)
+    re.compile(r"\$\$.*?\$\$", re.S),                      # display math
+    _ROLE,                                                   # glue, cite, ref, eq, term ... roles
+    re.compile(r"`[^`\n]*`"),                               # code spans
+    re.compile(r"\$[^$\n]+\$"),                              # inline math
+    re.compile(r"\]\([^)]*\)"),                              # link targets
+    re.compile(r"^\([^)]*\)=\s*$", re.M),                     # MyST labels
+    re.compile(r"^:[a-z-]+:.*$", re.M),                      # directive options (:label: ex-ch3-...)
+    re.compile(r"<!--.*?-->", re.S),                         # comments
+    re.compile(r"<[^>]+>"),                                  # HTML tags
+]
+_NUMBER = re.compile(r"(?<![\w.\-])(\d[\d,]*(?:\.\d+)?)(\s*%)?")
+_YEAR = re.compile(r"^(1[6-9]\d\d|20[0-2]\d)$")
+PROSE_PAGES = NOTEBOOKS + sorted((ROOT / "chapters").glob("*/*.md")) + [ROOT / "intro.md"]
+
+
+def _prose(path: pathlib.Path) -> list[str]:
+    if path.suffix == ".ipynb":
+        nb = json.loads(path.read_text())
+        return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"]
+    return [path.read_text()]
+
+
+def _typed_numbers(text: str) -> list[str]:
+    """Numbers typed in markdown outside glue roles, math, citations and code spans.
+
+    Single digits are words ("3 layers"); a number of two or more digits, a decimal or a percentage is
+    flagged unless it is on the allow-list or a year.
+    """
+    for rx in _SKIP:
+        text = rx.sub(" ", text)
+    found = []
+    for m in _NUMBER.finditer(text):
+        number, percent = m.group(1).rstrip(",."), m.group(2)
+        digits = re.sub(r"\D", "", number)
+        if len(digits) < 2 and not percent and "." not in number:
+            continue
+        if not percent and (number in TYPED_NUMBER_ALLOW_LIST or _YEAR.match(number)):
+            continue
+        found.append(number + (percent or "").strip())
+    return found
+
+
+def test_typed_number_scan_sees_prose_only():
+    text = ("After 150 epochs {glue:text}`acc:.3f` $x^{20}$ `n=50` {cite:p}`hebb1949` in 1986 "
+            "[link](https://a.b/12) reaches 97.5% with 10 classes, 0.5 and 3 layers.")
+    assert _typed_numbers(text) == ["150", "97.5%", "0.5"]
+
+
+@pytest.mark.parametrize("path", PROSE_PAGES, ids=lambda p: p.parent.name + "/" + p.stem)
+def test_no_typed_numbers(path):
+    typed = [n for text in _prose(path) for n in _typed_numbers(text)]
+    assert not typed, (
+        f"numbers typed into the prose: {typed}. Glue results, settings and cited facts "
+        "(companion.report.glue, companion.facts), or add a set-up fact to TYPED_NUMBER_ALLOW_LIST "
+        "with a comment"
+    )
