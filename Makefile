@@ -12,11 +12,11 @@ export TF_ENABLE_ONEDNN_OPTS := 0
 export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 
-.PHONY: help venv book test unit notebooks build-check site-check execute serve lab lock chromium clean
+.PHONY: help venv book test lint doctest unit notebooks build-check site-check execute serve lab lock chromium clean
 
 help:
 	@echo "make book   - create the environment if needed, execute every notebook, write _build/html"
-	@echo "make test   - create the environment if needed, run unit tests, -W book build, strict nbval (two BLAS kernels), browser check"
+	@echo "make test   - create the environment if needed, lint and types, unit tests, doctests, -W book build, strict nbval (two BLAS kernels), browser check"
 	@echo "make serve  - serve _build/html on http://127.0.0.1:8000"
 	@echo "make lab    - open the notebooks in JupyterLab from the book's environment"
 	@echo "make execute - re-execute every notebook in place (refresh committed outputs)"
@@ -36,7 +36,16 @@ book: $(STAMP)
 	$(BIN)/jupyter-book build . --path-output . --all
 
 # Every test the project has, in the order a failure is cheapest to see.
-test: unit build-check notebooks site-check
+test: lint unit doctest build-check notebooks site-check
+
+# Seconds, not minutes: style, imports, pyupgrade and bugbear (ruff), then the package's types (mypy).
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+# Every `>>>` example in the package's docstrings is run and must print what it shows.
+doctest: $(STAMP)
+	$(BIN)/python -m pytest companion --doctest-modules -q
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests -q --ignore=tests/site -n 2

@@ -4,8 +4,8 @@ clean, seeded and importing the companion package."""
 from __future__ import annotations
 
 import json
-import re
 import pathlib
+import re
 import sys
 
 import pytest
@@ -117,7 +117,8 @@ def test_significant_digits_counts_what_a_reader_sees():
     assert _significant_digits("0.000117") == 3
     assert _significant_digits("150000000000000.0") == 2
     assert _significant_digits("1.0962632048324197") == 17
-    assert [m.group(1) for m in _DECIMAL.finditer("loss 0.1661, 1.5e-05 and v1.2.3 x2.5")] == ["0.1661", "1.5"]
+    found = [m.group(1) for m in _DECIMAL.finditer("loss 0.1661, 1.5e-05 and v1.2.3 x2.5")]
+    assert found == ["0.1661", "1.5"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.parent.name + "/" + p.stem)

@@ -10,8 +10,10 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import DTypeLike
 
+from companion._validation import check_positive_int, describe
 from companion.nn.layers import Dense, Input
 from companion.nn.model import Sequential
+from companion.nn.optimizers import Optimizer
 
 __all__ = ["article_model"]
 
@@ -21,7 +23,7 @@ def article_model(
     num_hiddens: int = 64,
     num_outputs: int = 10,
     *,
-    optimizer: object = "adam",
+    optimizer: str | Optimizer = "adam",
     dtype: DTypeLike = "float32",
     seed: int | np.random.Generator | None = None,
     compile: bool = True,
@@ -53,6 +55,15 @@ def article_model(
     Sequential
         Built (its weights exist) and, unless ``compile=False``, compiled.
 
+    Raises
+    ------
+    TypeError
+        If a width is not an integer, ``compile`` is not a bool, or ``optimizer``, ``dtype`` or
+        ``seed`` has the wrong type.
+    ValueError
+        If a width is below 1, or ``optimizer``, ``dtype`` or ``seed`` has a wrong value (an unknown
+        optimizer name, ``"float16"``, a negative seed).
+
     Examples
     --------
     >>> from companion import nn
@@ -60,6 +71,11 @@ def article_model(
     >>> [layer.units for layer in model.layers], model.count_params()
     ([64, 64, 10], 11274)
     """
+    num_inputs = check_positive_int("num_inputs", num_inputs)
+    num_hiddens = check_positive_int("num_hiddens", num_hiddens)
+    num_outputs = check_positive_int("num_outputs", num_outputs)
+    if not isinstance(compile, bool):
+        raise TypeError(f"compile must be True or False, got {describe(compile)}")
     model = Sequential(
         [
             Input(shape=(num_inputs,)),
