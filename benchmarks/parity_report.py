@@ -1,7 +1,7 @@
 """Print the measured differences between companion.nn and TensorFlow/Keras (the parity tests' numbers).
 
-Runs the same comparisons as ``tests/nn/test_parity_tf.py`` and prints max absolute differences instead
-of asserting tolerances.  Usage::
+Runs the same comparisons as ``tests/nn/test_parity_tf.py`` (from ``tests/nn/parity_cases.py``) and
+prints max absolute differences instead of asserting tolerances.  Usage::
 
     .venv/bin/python benchmarks/parity_report.py
 """
@@ -17,10 +17,10 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import numpy as np  # noqa: E402
 
+from companion import nn  # noqa: E402
 from companion import tf as ctf  # noqa: E402
 from companion.data import load_digits  # noqa: E402
-from tests.nn.helpers import article_model  # noqa: E402
-from tests.nn.test_parity_tf import (  # noqa: E402
+from tests.nn.parity_cases import (  # noqa: E402
     LOSS_CASES,
     OPTIMIZERS,
     algorithm1_drift,
@@ -40,7 +40,7 @@ def main() -> None:
     (x_all, y_all), _ = load_digits()
     x, y = x_all[:32], y_all[:32]
     kmodel = keras_article_model(keras)
-    model = article_model()
+    model = nn.article_model(seed=0)
     model.set_weights(kmodel.get_weights())
     k_loss, k_grads = keras_loss_and_grads(tf, keras, kmodel, x, y)
     loss, grads = model.compute_gradients(x, y)
@@ -53,7 +53,7 @@ def main() -> None:
     initial = kmodel.get_weights()
     for name, (make_keras, make_ours) in OPTIMIZERS.items():
         expected = keras_weights_after_steps(tf, keras, make_keras, initial, x, y)
-        ours = article_model(optimizer=make_ours())
+        ours = nn.article_model(optimizer=make_ours(), seed=0)
         ours.set_weights(initial)
         for _ in range(5):
             ours.train_on_batch(x, y)
@@ -63,7 +63,7 @@ def main() -> None:
     xs, ys = x_all[:330], y_all[:330]
     kmodel = keras_article_model(keras, seed=1)
     kmodel.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    model = article_model()
+    model = nn.article_model(seed=0)
     model.set_weights(kmodel.get_weights())
     kwargs = {"epochs": 3, "batch_size": 32, "shuffle": False, "validation_split": 0.2, "verbose": 0}
     expected = kmodel.fit(xs, ys, **kwargs).history

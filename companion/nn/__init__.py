@@ -22,7 +22,10 @@ One concept per module, each usable on plain NumPy arrays:
 ``schedules``      learning-rate schedules: ExponentialDecay, CosineDecay with warm-up
 ``metrics``        accuracy
 ``callbacks``      History, EarlyStopping
-``model``          Sequential and its training loop
+``model``          Sequential: layers, weights, compile, predict
+``step``           one training step: forward, loss, back-propagation, update
+``training``       the epoch loop (batches, running loss and metrics), evaluation
+``summary``        the text table of ``model.summary()``
 ``gradcheck``      central-difference gradient checks
 ``serialization``  save/load weights (``.npz``, architecture checked, no pickle)
 ``article``        :func:`article_model`, the article's 100-64-64-10 network
@@ -46,12 +49,17 @@ from companion.nn import (
     regularizers,
     schedules,
     serialization,
+    step,
+    summary,
+    training,
 )
 from companion.nn.article import article_model
 from companion.nn.callbacks import EarlyStopping, History
 from companion.nn.gradcheck import check_gradient, check_model_gradients, numerical_gradient
 from companion.nn.layers import Dense, Dropout, Input
-from companion.nn.model import NonFiniteLossError, NotCompiledError, Sequential
+from companion.nn.model import Sequential
+from companion.nn.step import NotCompiledError
+from companion.nn.training import NonFiniteLossError
 
 __all__ = [
     "Dense",
@@ -77,4 +85,7 @@ __all__ = [
     "regularizers",
     "schedules",
     "serialization",
+    "step",
+    "summary",
+    "training",
 ]

@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from companion.nn._validation import lookup
+from companion._validation import lookup
 
 __all__ = [
     "Activation",
@@ -65,7 +65,9 @@ def relu(z: NDArray) -> NDArray:
 
 
 def relu_derivative(z: NDArray) -> NDArray:
-    """:math:`f'(z) = [z > 0]`, zero at exactly :math:`z = 0` as in Keras and TensorFlow (eq-ch3-activations)."""
+    """:math:`f'(z) = [z > 0]`, zero at exactly :math:`z = 0` as in Keras and TensorFlow
+    (eq-ch3-activations).
+    """
     return (z > 0).astype(z.dtype)
 
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
+from companion._validation import check_choice, check_int
+
 __all__ = ["Callback", "EarlyStopping", "History"]
 
 
@@ -110,10 +112,8 @@ class EarlyStopping(Callback):
         start_from_epoch: int = 0,
     ) -> None:
         super().__init__()
-        if mode not in ("auto", "min", "max"):
-            raise ValueError(f"mode must be 'auto', 'min' or 'max', got {mode!r}")
-        if isinstance(patience, bool) or not isinstance(patience, int) or patience < 0:
-            raise ValueError(f"patience must be a non-negative integer, got {patience!r}")
+        check_choice("mode", mode, ("auto", "min", "max"))
+        patience = check_int("patience", patience, minimum=0)
         if mode == "auto":
             mode = "max" if "acc" in monitor.removeprefix("val_") else "min"
         self.monitor, self.mode = monitor, mode

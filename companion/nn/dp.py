@@ -49,8 +49,16 @@ from numbers import Real
 import numpy as np
 from numpy.typing import NDArray
 
+from companion._validation import (
+    check_choice,
+    check_positive_int,
+    check_real,
+    check_rng,
+    check_x,
+    check_y,
+    describe,
+)
 from companion.nn import optimizers as _optimizers
-from companion.nn._validation import check_positive_int, check_x, check_y
 
 __all__ = [
     "DPLog",
@@ -70,31 +78,20 @@ ACCOUNTANTS = ("pld", "rdp")
 
 
 # ----------------------------------------------------------------------------- validation
-def _number(name: str, value: object, low: float = 0.0, allow_inf: bool = False,
-            strict: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, Real):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__} ({value!r})")
-    v = float(value)
-    ok = (v > low if strict else v >= low) and (allow_inf or math.isfinite(v)) and not math.isnan(v)
-    if not ok:
-        bound = f"{'>' if strict else '>='} {low:g}" + (" (inf allowed)" if allow_inf else ", finite")
-        raise ValueError(f"{name} must be a number {bound}, got {value!r}")
-    return v
+def _number(name: str, value: object, strict: bool = False, allow_inf: bool = False) -> float:
+    """:func:`~companion._validation.check_real` (>= 0, or > 0 if ``strict``), letting ``inf``
+    through where it means "no bound" (``clip_norm``, ``epsilon``).
+    """
+    if allow_inf and isinstance(value, Real) and not isinstance(value, bool) and value == math.inf:
+        return math.inf
+    return check_real(name, value, positive=strict, nonnegative=not strict)
 
 
 def _rate(name: str, value: object) -> float:
-    v = _number(name, value)
+    v = check_real(name, value)
     if not 0.0 < v <= 1.0:
         raise ValueError(f"{name} must be a probability in (0, 1], got {value!r}")
     return v
-
-
-def _generator(seed: object) -> np.random.Generator:
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise TypeError(f"seed must be a non-negative int or a numpy Generator, got {seed!r}")
-    return np.random.default_rng(int(seed))
 
 
 def _grad_list(grads: object) -> list[NDArray]:
@@ -102,7 +99,7 @@ def _grad_list(grads: object) -> list[NDArray]:
         grads = [grads]
     if not isinstance(grads, Sequence) or not grads:
         raise TypeError("grads must be a non-empty list of arrays with one leading axis of length n "
-                        f"(one gradient per example), got {type(grads).__name__}")
+                        f"(one gradient per example), got {describe(grads)}")
     arrays = [np.asarray(g) for g in grads]
     n = {a.shape[0] if a.ndim else None for a in arrays}
     if len(n) != 1 or None in n:
@@ -219,7 +216,7 @@ def noisy_gradient(
                          f"deviation noise_multiplier * clip_norm), got clip_norm={clip_norm!r}")
     denominator = _number("denominator", denominator, strict=True)
     norms = per_example_norms(arrays)
-    return _privatise(arrays, clip_factors(norms, clip_norm), clip_norm, sigma, denominator, _generator(rng))
+    return _privatise(arrays, clip_factors(norms, clip_norm), clip_norm, sigma, denominator, check_rng(rng))
 
 
 def _privatise(arrays: list[NDArray], factors: NDArray, clip_norm: float, sigma: float,
@@ -252,7 +249,7 @@ def poisson_sample(n: int, sampling_rate: float, rng: np.random.Generator | int)
     """
     n = check_positive_int("n", n)
     q = _rate("sampling_rate", sampling_rate)
-    return np.flatnonzero(_generator(rng).random(n) < q)
+    return np.flatnonzero(check_rng(rng).random(n) < q)
 
 
 def steps_for(epochs: float, n: int, batch_size: int) -> int:
@@ -349,7 +346,7 @@ def fit(
     from companion.nn.model import Sequential
 
     if not isinstance(model, Sequential):
-        raise TypeError(f"model must be an nn.Sequential, got {type(model).__name__}")
+        raise TypeError(f"model must be an nn.Sequential, got {describe(model)}")
     batch_size = check_positive_int("batch_size", batch_size)
     clip_norm = _number("clip_norm", clip_norm, strict=True, allow_inf=True)
     sigma = _number("noise_multiplier", noise_multiplier)
@@ -358,7 +355,7 @@ def fit(
     if optimizer is None:
         optimizer = _optimizers.SGD(learning_rate)
     elif not isinstance(optimizer, _optimizers.Optimizer):
-        raise TypeError(f"optimizer must be an nn.optimizers.Optimizer, got {type(optimizer).__name__}")
+        raise TypeError(f"optimizer must be an nn.optimizers.Optimizer, got {describe(optimizer)}")
     if model.loss is None or not model.built:
         raise ValueError("DP-SGD needs a built and compiled model: give the first layer input_shape "
                          "and call model.compile(optimizer=..., loss=...) first")
@@ -370,7 +367,7 @@ def fit(
                          f"got {batch_size}")
     steps = steps_for(epochs, n, batch_size)
     q = batch_size / n
-    rng = _generator(seed)
+    rng = check_rng(seed, "seed")
     weights = model.weights  # views into the model: the optimizer updates them in place
     sizes = np.zeros(steps, dtype=np.int64)
     clipped = np.full(steps, np.nan)
@@ -454,8 +451,7 @@ def epsilon(
     delta = _number("delta", delta, strict=True)
     if not delta < 1:
         raise ValueError(f"delta must be in (0, 1), got {delta!r}")
-    if accountant not in ACCOUNTANTS:
-        raise ValueError(f"accountant must be one of {ACCOUNTANTS}, got {accountant!r}")
+    check_choice("accountant", accountant, ACCOUNTANTS)
     event = dp_event(noise_multiplier, sampling_rate, steps)
     if sigma == 0:
         return math.inf

@@ -30,12 +30,11 @@ Examples
 from __future__ import annotations
 
 import math
-from typing import Union
 
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
-from companion.nn._validation import lookup
+from companion._validation import check_choice, check_real, lookup
 
 __all__ = [
     "Constant",
@@ -59,7 +58,7 @@ __all__ = [
 #: Standard deviation of a standard normal truncated to [-2, 2] (Keras's constant).
 TRUNCATED_NORMAL_STD = 0.87962566103423978
 
-RngLike = Union[np.random.Generator, int, None]
+RngLike = np.random.Generator | int | None
 
 
 def _rng(rng: RngLike) -> np.random.Generator:
@@ -200,14 +199,10 @@ class VarianceScaling(Initializer):
     def __init__(
         self, scale: float = 1.0, mode: str = "fan_in", distribution: str = "truncated_normal"
     ) -> None:
-        if mode not in ("fan_in", "fan_out", "fan_avg"):
-            raise ValueError(f"mode must be 'fan_in', 'fan_out' or 'fan_avg', got {mode!r}")
-        if distribution not in ("truncated_normal", "untruncated_normal", "uniform"):
-            raise ValueError(
-                "distribution must be 'truncated_normal', 'untruncated_normal' or 'uniform', "
-                f"got {distribution!r}"
-            )
-        self.scale, self.mode, self.distribution = float(scale), mode, distribution
+        check_choice("mode", mode, ("fan_in", "fan_out", "fan_avg"))
+        check_choice("distribution", distribution, ("truncated_normal", "untruncated_normal", "uniform"))
+        self.scale = check_real("scale", scale, positive=True)
+        self.mode, self.distribution = mode, distribution
 
     def variance(self, shape: tuple[int, ...]) -> float:
         """Target variance :math:`s/n` of eq. (nn.init.1)."""

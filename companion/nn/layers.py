@@ -42,14 +42,15 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
+from companion._validation import check_positive_int, check_real, check_seed
 from companion.nn import activations as _activations
 from companion.nn import initializers as _initializers
 from companion.nn import regularizers as _regularizers
-from companion.nn._validation import check_positive_int
 
 __all__ = ["Dense", "Dropout", "Input"]
 
@@ -147,7 +148,9 @@ class Dense:
         self.kernel: NDArray | None = None
         self.bias: NDArray | None = None
         self.grads: list[NDArray] = []
-        self._x = self._z = self._a = None
+        self._x: NDArray | None = None
+        self._z: NDArray | None = None
+        self._a: NDArray | None = None
 
     @property
     def built(self) -> bool:
@@ -181,9 +184,11 @@ class Dense:
     @property
     def weights(self) -> list[NDArray]:
         """``[kernel, bias]`` (or ``[kernel]`` without bias): the arrays themselves, not copies."""
-        if not self.built:
+        if self.kernel is None:
             return []
-        return [self.kernel, self.bias] if self.use_bias else [self.kernel]
+        if self.use_bias and self.bias is not None:
+            return [self.kernel, self.bias]
+        return [self.kernel]
 
     def count_params(self) -> int:
         return sum(w.size for w in self.weights)
@@ -203,7 +208,8 @@ class Dense:
     __call__ = forward
 
     def backward(self, grad: NDArray, input_grad: bool = True, per_example: bool = False) -> NDArray | None:
-        """Back-propagate ``grad`` :math:`= \\partial L/\\partial A` through the activation and the layer (eq-ch3-backprop).
+        """Back-propagate ``grad`` :math:`= \\partial L/\\partial A` through the activation and the layer
+        (eq-ch3-backprop).
 
         Parameters
         ----------
@@ -218,7 +224,7 @@ class Dense:
         ndarray of shape (n, in) or None
             :math:`\\partial L/\\partial X`, eq. (nn.dense.2).
         """
-        delta = self.activation.backward(self._z, self._a, grad)
+        delta = self.activation.backward(cast(NDArray, self._z), cast(NDArray, self._a), grad)
         return self.backward_preactivation(delta, input_grad, per_example)
 
     def backward_preactivation(
@@ -228,7 +234,7 @@ class Dense:
 
         The model uses it when a loss computes its gradient from the logits, eq. (nn.loss.2).
         """
-        x = self._x
+        x = cast(NDArray, self._x)
         if per_example:
             self.grads = [x[:, :, None] * delta[:, None, :]]
             if self.use_bias:
@@ -237,7 +243,7 @@ class Dense:
             self.grads = [x.T @ delta]
             if self.use_bias:
                 self.grads.append(delta.sum(axis=0))
-        return delta @ self.kernel.T if input_grad else None
+        return delta @ cast(NDArray, self.kernel).T if input_grad else None
 
     def get_config(self) -> dict:
         """Architecture of the layer (stored in weight files)."""
@@ -302,14 +308,10 @@ class Dropout:
     _count = 0
 
     def __init__(self, rate: float, seed: int | None = None, name: str | None = None) -> None:
-        if isinstance(rate, bool) or not isinstance(rate, (int, float, np.integer, np.floating)):
-            raise TypeError(f"rate must be a number in [0, 1], got {type(rate).__name__} ({rate!r})")
-        if not 0 <= rate <= 1:
-            raise ValueError(f"rate must be a number in [0, 1] (the fraction of units dropped), got {rate!r}")
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
-            raise ValueError(f"seed must be None or a non-negative integer, got {seed!r}")
-        self.rate = float(rate)
-        self.seed = None if seed is None else int(seed)
+        self.rate = check_real("rate", rate)
+        if not 0 <= self.rate <= 1:
+            raise ValueError(f"rate must be in [0, 1] (the fraction of units dropped), got {rate!r}")
+        self.seed = None if seed is None else check_seed(seed)
         if name is None:
             name = "dropout" if Dropout._count == 0 else f"dropout_{Dropout._count}"
             Dropout._count += 1
@@ -327,7 +329,8 @@ class Dropout:
     def build(
         self, input_dim: int, dtype: DTypeLike = "float32", rng: np.random.Generator | int | None = None
     ) -> None:
-        """Record the width (``units`` = ``input_dim``: dropout keeps the shape) and set up the mask generator.
+        """Record the width (``units`` = ``input_dim``: dropout keeps the shape) and set up the mask
+        generator.
 
         ``rng`` (the model's generator) is only *spawned* from, never drawn from, so adding a Dropout
         layer leaves the initial weights of the Dense layers as they were.
@@ -358,7 +361,7 @@ class Dropout:
         if self.rate == 1:
             self._mask = np.zeros_like(x)
         else:
-            keep = self._rng.random(x.shape) >= self.rate
+            keep = cast(np.random.Generator, self._rng).random(x.shape) >= self.rate
             self._mask = np.where(keep, x.dtype.type(1 / (1 - self.rate)), x.dtype.type(0))
         return x * self._mask
 

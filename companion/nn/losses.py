@@ -9,7 +9,8 @@ so every gradient carries a factor :math:`1/n`.
 
 **Logits.**  A softmax (or sigmoid) output followed by a cross-entropy is computed by Keras from the
 layer's pre-activation :math:`z` (the *logits*), not from the probabilities: nothing is clipped and the
-gradient takes the simple form of eq. (nn.loss.2).  :class:`~companion.nn.model.Sequential` does the same; each
+gradient takes the simple form of eq. (nn.loss.2).  :class:`~companion.nn.model.Sequential` does the same;
+each
 cross-entropy class names in :attr:`Loss.logits_of` the output activation it can undo.  Without logits
 (``from_logits=False`` and any other output activation) the probabilities are clipped to
 :math:`[\\epsilon, 1-\\epsilon]`, :math:`\\epsilon = 10^{-7}`, as Keras does.
@@ -33,8 +34,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from companion._validation import lookup
 from companion.nn.activations import sigmoid
-from companion.nn._validation import lookup
 
 __all__ = [
     "EPSILON",
@@ -48,6 +49,7 @@ __all__ = [
     "get",
     "logsumexp",
     "mean_squared_error",
+    "names",
     "sparse_categorical_crossentropy",
 ]
 
@@ -127,7 +129,9 @@ def binary_crossentropy(y_true: NDArray, y_pred: NDArray, from_logits: bool = Fa
 
 
 def mean_squared_error(y_true: NDArray, y_pred: NDArray) -> NDArray:
-    """Per-sample mean squared error, :math:`\\ell_i = \\frac1d \\sum_k (p_{ik} - y_{ik})^2` (nn.loss.5; chapter 3, eq-ch3-mse)."""
+    """Per-sample mean squared error, :math:`\\ell_i = \\frac1d \\sum_k (p_{ik} - y_{ik})^2`
+    (nn.loss.5; chapter 3, eq-ch3-mse).
+    """
     return ((y_pred - y_true) ** 2).mean(axis=-1)
 
 
@@ -297,6 +301,19 @@ _REGISTRY: dict[str, type[Loss]] = {
     )
 }
 _ALIASES = {"mse": "mean_squared_error"}
+
+
+def names() -> list[str]:
+    """The loss names :func:`get` knows (aliases included), sorted.
+
+    Examples
+    --------
+    >>> names()[:3]
+    ['binary_crossentropy', 'categorical_crossentropy', 'mean_squared_error']
+    >>> "mse" in names()
+    True
+    """
+    return sorted({**_REGISTRY, **_ALIASES})
 
 
 def get(identifier: str | Loss) -> Loss:

@@ -19,18 +19,25 @@ array([ True, False])
 
 from __future__ import annotations
 
-from typing import Callable
+import functools
+from collections.abc import Callable
 
 import numpy as np
 from numpy.typing import NDArray
 
+from companion._validation import check_choice, lookup
+
 __all__ = [
     "Accuracy",
+    "MetricFunction",
     "binary_accuracy",
     "categorical_accuracy",
     "get",
     "sparse_categorical_accuracy",
 ]
+
+#: A per-sample metric: ``fn(y_true, y_pred)`` returns an array of booleans (correct or not).
+MetricFunction = Callable[[NDArray, NDArray], NDArray]
 
 
 def sparse_categorical_accuracy(y_true: NDArray, y_pred: NDArray) -> NDArray[np.bool_]:
@@ -58,18 +65,17 @@ class Accuracy:
     kind : {"auto", "sparse", "categorical", "binary"}
     """
 
-    _FUNCTIONS: dict[str, Callable[[NDArray, NDArray], NDArray]] = {
+    _FUNCTIONS: dict[str, MetricFunction] = {
         "sparse": sparse_categorical_accuracy,
         "categorical": categorical_accuracy,
         "binary": binary_accuracy,
     }
 
     def __init__(self, name: str = "accuracy", kind: str = "auto") -> None:
-        if kind not in ("auto", *self._FUNCTIONS):
-            raise ValueError(f"kind must be 'auto', 'sparse', 'categorical' or 'binary', got {kind!r}")
+        check_choice("kind", kind, ("auto", *self._FUNCTIONS))
         self.name, self.kind = name, kind
 
-    def resolve(self, sparse_targets: bool, n_outputs: int, binary_loss: bool) -> Callable:
+    def resolve(self, sparse_targets: bool, n_outputs: int, binary_loss: bool) -> MetricFunction:
         """Return the per-sample function for these targets, as Keras's ``"accuracy"`` does."""
         kind = self.kind
         if kind == "auto":
@@ -85,17 +91,24 @@ class Accuracy:
         return f"Accuracy(name={self.name!r}, kind={self.kind!r})"
 
 
-_NAMES = {
+_KINDS = {
     "accuracy": "auto",
     "acc": "auto",
     "sparse_categorical_accuracy": "sparse",
     "categorical_accuracy": "categorical",
     "binary_accuracy": "binary",
 }
+_REGISTRY: dict[str, Callable[[], Accuracy]] = {
+    name: functools.partial(Accuracy, name=name, kind=kind) for name, kind in _KINDS.items()
+}
 
 
 def get(identifier: str | Accuracy) -> Accuracy:
     """Return the metric named ``identifier`` or ``identifier`` itself.
+
+    Names are looked up as every registry of the engine does (:func:`companion._validation.lookup`:
+    case, ``_`` and ``-`` ignored, so ``"Accuracy"`` works as ``"Adam"`` does).  The metric keeps
+    the string given as its :attr:`~Accuracy.name`, the key in ``history.history``, as in Keras.
 
     Raises
     ------
@@ -103,13 +116,16 @@ def get(identifier: str | Accuracy) -> Accuracy:
         For an unknown name; the message lists the known ones.
     TypeError
         For anything that is neither a string nor an :class:`Accuracy`.
+
+    Examples
+    --------
+    >>> get("Accuracy")
+    Accuracy(name='Accuracy', kind='auto')
+    >>> get("sparse-categorical-accuracy").kind
+    'sparse'
     """
-    if isinstance(identifier, Accuracy):
-        return identifier
+    metric: Accuracy = lookup("metric", identifier, Accuracy, _REGISTRY,
+                              "a string or an nn.metrics.Accuracy")
     if isinstance(identifier, str):
-        if identifier not in _NAMES:
-            raise ValueError(f"metric must be one of {sorted(_NAMES)}, got {identifier!r}")
-        return Accuracy(name=identifier, kind=_NAMES[identifier])
-    raise TypeError(
-        f"metric must be a string or an nn.metrics.Accuracy, got {type(identifier).__name__} ({identifier!r})"
-    )
+        metric.name = identifier
+    return metric

@@ -30,32 +30,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import cast
 
 import numpy as np
 from numpy.typing import NDArray
 
+from companion._validation import check_real, check_unit_interval, describe, lookup
 from companion.nn import schedules
-from companion.nn._validation import lookup
 from companion.nn.schedules import LearningRateSchedule
 
 __all__ = ["SGD", "Adam", "AdamAlgorithm1", "Optimizer", "RMSprop", "get", "schedules"]
-
-
-def _positive(name: str, value: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__} ({value!r})")
-    if not value > 0 or not math.isfinite(value):
-        raise ValueError(f"{name} must be positive and finite, got {value!r}")
-    return float(value)
-
-
-def _in_unit(name: str, value: float, closed_left: bool = True) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__} ({value!r})")
-    if not (0 <= value < 1 if closed_left else 0 < value < 1):
-        interval = "[0, 1)" if closed_left else "(0, 1)"
-        raise ValueError(f"{name} must be in {interval}, got {value!r}")
-    return float(value)
 
 
 class Optimizer:
@@ -94,9 +78,9 @@ class Optimizer:
         if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)):
             raise TypeError(
                 "learning_rate must be a number or an nn.optimizers.schedules.LearningRateSchedule, "
-                f"got {type(value).__name__} ({value!r})"
+                f"got {describe(value)}"
             )
-        self._learning_rate = _positive("learning_rate", value)
+        self._learning_rate = check_real("learning_rate", value, positive=True)
 
     def init_slots(self, variable: NDArray) -> tuple[NDArray, ...]:
         """State kept for one weight array (zeros of its shape); none by default."""
@@ -130,7 +114,7 @@ class Optimizer:
                 f"this optimizer was built for {len(self._slots)} variables, got {len(variables)}; "
                 "use a new optimizer (or call build) for a different model"
             )
-        for gradient, variable, slots in zip(gradients, variables, self._slots):
+        for gradient, variable, slots in zip(gradients, variables, cast(list, self._slots)):
             self.update_step(gradient, variable, slots)
         self.iterations += 1
 
@@ -165,10 +149,13 @@ class SGD(Optimizer):
     name = "sgd"
 
     def __init__(
-        self, learning_rate: float | LearningRateSchedule = 0.01, momentum: float = 0.0, nesterov: bool = False
+        self,
+        learning_rate: float | LearningRateSchedule = 0.01,
+        momentum: float = 0.0,
+        nesterov: bool = False,
     ) -> None:
         super().__init__(learning_rate)
-        self.momentum = _in_unit("momentum", momentum)
+        self.momentum = check_unit_interval("momentum", momentum)
         self.nesterov = bool(nesterov)
 
     def init_slots(self, variable: NDArray) -> tuple[NDArray, ...]:
@@ -216,9 +203,9 @@ class RMSprop(Optimizer):
         centered: bool = False,
     ) -> None:
         super().__init__(learning_rate)
-        self.rho = _in_unit("rho", rho)
-        self.momentum = _in_unit("momentum", momentum)
-        self.epsilon = _positive("epsilon", epsilon)
+        self.rho = check_unit_interval("rho", rho)
+        self.momentum = check_unit_interval("momentum", momentum)
+        self.epsilon = check_real("epsilon", epsilon, positive=True)
         self.centered = bool(centered)
 
     def init_slots(self, variable: NDArray) -> tuple[NDArray, ...]:
@@ -273,9 +260,9 @@ class Adam(Optimizer):
         epsilon: float = 1e-7,
     ) -> None:
         super().__init__(learning_rate)
-        self.beta_1 = _in_unit("beta_1", beta_1)
-        self.beta_2 = _in_unit("beta_2", beta_2)
-        self.epsilon = _positive("epsilon", epsilon)
+        self.beta_1 = check_unit_interval("beta_1", beta_1)
+        self.beta_2 = check_unit_interval("beta_2", beta_2)
+        self.epsilon = check_real("epsilon", epsilon, positive=True)
 
     def init_slots(self, variable: NDArray) -> tuple[NDArray, ...]:
         return np.zeros_like(variable), np.zeros_like(variable)

@@ -34,12 +34,10 @@ array([[ 0.02, -0.04],
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from numpy.typing import NDArray
 
-from companion.nn._validation import lookup
+from companion._validation import check_real, lookup
 
 __all__ = ["L2", "Regularizer", "get"]
 
@@ -82,14 +80,12 @@ class L2(Regularizer):
     name = "l2"
 
     def __init__(self, l2: float = 0.01) -> None:
-        if isinstance(l2, bool) or not isinstance(l2, (int, float, np.integer, np.floating)):
-            raise TypeError(f"l2 must be a number, got {type(l2).__name__} ({l2!r})")
-        if not (l2 >= 0 and math.isfinite(l2)):
-            raise ValueError(f"l2 must be a non-negative finite number, got {l2!r}")
-        self.l2 = float(l2)
+        self.l2 = check_real("l2", l2, nonnegative=True)
 
     def __call__(self, w: NDArray) -> float:
-        """The penalty :math:`\\lambda \\sum W^2` (in ``w``'s floating type, as Keras casts :math:`\\lambda`)."""
+        """The penalty :math:`\\lambda \\sum W^2` (in ``w``'s floating type, as Keras casts
+        :math:`\\lambda`).
+        """
         w = np.asarray(w)
         return w.dtype.type(self.l2) * np.sum(w * w)
 

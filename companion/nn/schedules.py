@@ -19,7 +19,8 @@ update) and uses :math:`\\eta(s)` in its rule.  Both schedules reproduce Keras 3
 .. math::
     \\eta(s) = \\begin{cases}
         \\eta_0 + (\\eta_\\text{peak} - \\eta_0)\\, \\hat s / W, & \\hat s < W, \\\\
-        \\eta_\\text{peak}\\Big[(1-\\alpha)\\, \\tfrac12\\big(1 + \\cos(\\pi (\\hat s - W)/D)\\big) + \\alpha\\Big],
+        \\eta_\\text{peak}\\Big[(1-\\alpha)\\, \\tfrac12\\big(1 + \\cos(\\pi (\\hat s - W)/D)\\big)
+        + \\alpha\\Big],
         & \\hat s \\ge W,
     \\end{cases}
     \\tag{nn.schedule.2}
@@ -40,34 +41,14 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
+from companion._validation import check_int, check_real
 
 __all__ = ["CosineDecay", "ExponentialDecay", "LearningRateSchedule"]
 
 
-def _number(name: str, value: object, minimum: float = 0.0, strict: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__} ({value!r})")
-    value = float(value)
-    ok = value > minimum if strict else value >= minimum
-    if not (ok and math.isfinite(value)):
-        relation = ">" if strict else ">="
-        raise ValueError(f"{name} must be a finite number {relation} {minimum:g}, got {value!r}")
-    return value
-
-
-def _steps(name: str, value: object, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer number of steps, got {type(value).__name__} ({value!r})")
-    if value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
-
-
 def _step(step: object) -> float:
-    if isinstance(step, bool) or not isinstance(step, (int, np.integer, float, np.floating)) or not step >= 0:
-        raise ValueError(f"step must be a non-negative number (the optimizer's iterations), got {step!r}")
-    return float(step)
+    """The optimizer step a schedule is asked about: a real number >= 0."""
+    return check_real("step", step, nonnegative=True)
 
 
 class LearningRateSchedule:
@@ -96,16 +77,18 @@ class ExponentialDecay(LearningRateSchedule):
     decay_rate : float
         :math:`r > 0` (below 1 to decay).
     staircase : bool, default False
-        Use :math:`\\lfloor s/S \\rfloor`: the rate drops by :math:`r` every :math:`S` steps (a *step* schedule,
-        chapter 5's eq-ch5-expdecay).
+        Use :math:`\\lfloor s/S \\rfloor`: the rate drops by :math:`r` every :math:`S` steps (a *step*
+        schedule, chapter 5's eq-ch5-expdecay).
     """
 
     def __init__(
         self, initial_learning_rate: float, decay_steps: int, decay_rate: float, staircase: bool = False
     ) -> None:
-        self.initial_learning_rate = _number("initial_learning_rate", initial_learning_rate)
-        self.decay_steps = _steps("decay_steps", decay_steps, 1)
-        self.decay_rate = _number("decay_rate", decay_rate, strict=True)
+        self.initial_learning_rate = check_real(
+            "initial_learning_rate", initial_learning_rate, nonnegative=True
+        )
+        self.decay_steps = check_int("decay_steps", decay_steps, minimum=1)
+        self.decay_rate = check_real("decay_rate", decay_rate, positive=True)
         self.staircase = bool(staircase)
 
     def __call__(self, step: int) -> float:
@@ -140,13 +123,18 @@ class CosineDecay(LearningRateSchedule):
         warmup_target: float | None = None,
         warmup_steps: int = 0,
     ) -> None:
-        self.initial_learning_rate = _number("initial_learning_rate", initial_learning_rate)
-        self.decay_steps = _steps("decay_steps", decay_steps, 1)
-        self.alpha = _number("alpha", alpha)
+        self.initial_learning_rate = check_real(
+            "initial_learning_rate", initial_learning_rate, nonnegative=True
+        )
+        self.decay_steps = check_int("decay_steps", decay_steps, minimum=1)
+        self.alpha = check_real("alpha", alpha, nonnegative=True)
         if self.alpha > 1:
             raise ValueError(f"alpha must be in [0, 1], got {alpha!r}")
-        self.warmup_target = None if warmup_target is None else _number("warmup_target", warmup_target)
-        self.warmup_steps = _steps("warmup_steps", warmup_steps, 0)
+        self.warmup_target = (
+            None if warmup_target is None
+            else check_real("warmup_target", warmup_target, nonnegative=True)
+        )
+        self.warmup_steps = check_int("warmup_steps", warmup_steps, minimum=0)
 
     def _decay(self, s: float, peak: float) -> float:
         cosine = 0.5 * (1.0 + math.cos(math.pi * s / self.decay_steps))

@@ -21,9 +21,12 @@ import json
 import os
 import zipfile
 from os import PathLike
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from companion.nn.model import Sequential
 
 __all__ = ["FORMAT", "load_weights", "save_weights"]
 
@@ -31,13 +34,13 @@ __all__ = ["FORMAT", "load_weights", "save_weights"]
 FORMAT = "companion.nn.weights/1"
 
 
-def save_weights(model: Any, path: str | PathLike) -> None:
+def save_weights(model: Sequential, path: str | PathLike) -> None:
     """Write ``model``'s weights and architecture to ``path`` (exactly that name; no suffix is added)."""
-    model._require_built("save_weights")
+    model.require_built("save_weights")
     arrays = {f"weight_{i}": w for i, w in enumerate(model.weights)}
     meta = json.dumps({"format": FORMAT, **model.get_config()}, sort_keys=True)
     with open(os.fspath(path), "wb") as fh:
-        np.savez(fh, architecture=np.array(meta), **arrays)
+        np.savez(fh, architecture=np.array(meta), **arrays)  # type: ignore[arg-type]
 
 
 def _read(path: str | PathLike) -> tuple[dict, list[np.ndarray]]:
@@ -82,7 +85,7 @@ def _describe(config: dict) -> str:
     return f"{config['input_dim']} inputs -> [{layers}], {config['dtype']}"
 
 
-def load_weights(model: Any, path: str | PathLike) -> None:
+def load_weights(model: Sequential, path: str | PathLike) -> None:
     """Load weights written by :func:`save_weights` into ``model``.
 
     An unbuilt model is built for the file's input size first.

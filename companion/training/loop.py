@@ -24,6 +24,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -56,7 +57,10 @@ def build_layers(
     them, so the same generator state gives the same initial weights.
     """
     if len(activations) != len(sizes) - 1:
-        raise ValueError(f"need {len(sizes) - 1} activations, got {len(activations)}")
+        raise ValueError(
+            f"activations must have {len(sizes) - 1} entries (one per layer after sizes[0]), "
+            f"got {len(activations)}"
+        )
     layers = [nn.Dense(n, activation=f) for n, f in zip(sizes[1:], activations)]
     for layer, n_in in zip(layers, sizes[:-1]):
         layer.build(n_in, dtype, rng)
@@ -67,18 +71,19 @@ def forward(layers: Sequence[nn.Dense], x: NDArray) -> NDArray:
     """Forward pass through ``layers`` (eq-ch3-layer); returns the last layer's pre-activation (logits)."""
     for layer in layers:
         x = layer.forward(x)
-    return layers[-1]._z
+    return cast(NDArray, layers[-1].z)
 
 
 def backward(layers: Sequence[nn.Dense], delta: NDArray) -> None:
-    """Back-propagate :math:`\\Delta = \\partial\\mathcal{L}/\\partial Z` of the last layer, eq. (eq-ch3-backprop).
+    """Back-propagate :math:`\\Delta = \\partial\\mathcal{L}/\\partial Z` of the last layer,
+    eq. (eq-ch3-backprop).
 
     Leaves :math:`\\partial\\mathcal{L}/\\partial W` and :math:`\\partial\\mathcal{L}/\\partial b` in each
     layer's ``grads``.
     """
     grad = layers[-1].backward_preactivation(delta, len(layers) > 1)
     for i in range(len(layers) - 2, -1, -1):
-        grad = layers[i].backward(grad, i > 0)
+        grad = layers[i].backward(cast(NDArray, grad), i > 0)
 
 
 def weights(layers: Sequence[nn.Dense]) -> list[NDArray]:
@@ -100,7 +105,8 @@ def train_by_hand(
     batch_size: int,
     rng: np.random.Generator | None,
 ) -> list[float]:
-    """Train ``layers`` (softmax output, cross-entropy loss) and return the epoch losses, eq. (eq-ch3-epoch-loss).
+    """Train ``layers`` (softmax output, cross-entropy loss) and return the epoch losses,
+    eq. (eq-ch3-epoch-loss).
 
     ``rng`` draws one permutation of the examples per epoch (``None``: no shuffling), as
     :meth:`companion.nn.model.Sequential.fit` does with the model's generator.

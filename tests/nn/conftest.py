@@ -14,8 +14,11 @@ def tf_keras():
 
 
 @pytest.fixture(scope="session")
-def digits():
-    """The book's digits data, ``((x_train, y_train), (x_test, y_test))``, float32 and int64."""
+def digits_split():
+    """The book's digits data, ``((x_train, y_train), (x_test, y_test))``, float32 and int64.
+
+    Named for its shape: tests/training's ``digits`` fixture is ``(x, y)`` of a smaller load.
+    """
     from companion.data import load_digits
 
     return load_digits()

@@ -1,4 +1,4 @@
-"""Helpers shared by the companion.nn tests (imported as ``tests.nn.helpers``)."""
+"""Helpers shared by the companion.nn tests (imported as ``from .helpers import ...``)."""
 
 from __future__ import annotations
 
@@ -8,16 +8,9 @@ from companion import nn
 
 
 def article_model(dtype: str = "float32", seed: int = 0, **compile_kwargs) -> nn.Sequential:
-    """The article's 100-64-64-10 network, compiled for sparse labels."""
-    model = nn.Sequential(
-        [
-            nn.Dense(64, activation="relu", input_shape=(100,)),
-            nn.Dense(64, activation="relu"),
-            nn.Dense(10, activation="softmax"),
-        ],
-        dtype=dtype,
-        seed=seed,
-    )
+    """The article's 100-64-64-10 network (:func:`companion.nn.article_model`), compiled for sparse
+    labels with Adam and accuracy unless ``compile_kwargs`` say otherwise."""
+    model = nn.article_model(dtype=dtype, seed=seed, compile=False)
     kwargs = {"optimizer": "adam", "loss": "sparse_categorical_crossentropy", "metrics": ["accuracy"]}
     kwargs.update(compile_kwargs)
     model.compile(**kwargs)

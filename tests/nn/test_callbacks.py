@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from companion import nn
-from tests.nn.helpers import article_model, small_data
+
+from .helpers import article_model, small_data
 
 
 class FakeModel:

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from companion import nn
-from tests.nn.helpers import small_data
+
+from .helpers import small_data
 
 
 def dropout_model(rate=0.5, dtype="float64", seed=0, dropout_seed=None, width=64, features=100):
@@ -69,7 +70,8 @@ def test_backward_uses_the_same_mask():
 
 
 def test_rule_matches_keras_dropout_layer(tf_keras):
-    """Keras's layer: same dropped fraction (statistically), same 1/(1-p) scale, identity when not training."""
+    """Keras's layer: same dropped fraction (statistically), same 1/(1-p) scale, identity when not
+    training."""
     _, keras = tf_keras
     rate = 0.25
     x = np.ones((400, 500), dtype=np.float32)
@@ -143,7 +145,8 @@ def test_gradients_through_a_fixed_mask_match_central_differences():
     # non-zero biases: a sample whose inputs to a ReLU layer are all dropped would otherwise sit exactly
     # on the ReLU's kink (z = b = 0), where central differences see a slope of 1/2
     rng = np.random.default_rng(3)
-    model.set_weights([w + (0.1 * rng.standard_normal(w.shape) if w.ndim == 1 else 0) for w in model.get_weights()])
+    model.set_weights([w + (0.1 * rng.standard_normal(w.shape) if w.ndim == 1 else 0)
+                       for w in model.get_weights()])
 
     def loss_and_grads():
         for layer in model.layers:
@@ -191,10 +194,11 @@ def test_dropout_can_come_first_and_last():
 @pytest.mark.parametrize(
     "make, error, match",
     [
-        (lambda: nn.Dropout(1.5), ValueError, "rate must be a number in \\[0, 1\\]"),
-        (lambda: nn.Dropout(-0.1), ValueError, "rate must be a number in \\[0, 1\\]"),
-        (lambda: nn.Dropout("half"), TypeError, "rate must be a number"),
-        (lambda: nn.Dropout(0.5, seed=-1), ValueError, "seed must be None or a non-negative integer"),
+        (lambda: nn.Dropout(1.5), ValueError, r"rate must be in \[0, 1\] \(the fraction of units dropped\)"),
+        (lambda: nn.Dropout(-0.1), ValueError, r"rate must be in \[0, 1\]"),
+        (lambda: nn.Dropout("half"), TypeError, "rate must be a real number, got str"),
+        (lambda: nn.Dropout(0.5, seed=-1), ValueError, r"seed must be an int in \[0, 2\*\*32\), got -1"),
+        (lambda: nn.Dropout(0.5, seed=1.5), TypeError, r"seed must be an int in \[0, 2\*\*32\), got float"),
         (lambda: nn.Sequential([nn.Input(shape=(3,)), "dropout"]), TypeError, "nn.Dense or nn.Dropout"),
     ],
 )

@@ -78,7 +78,7 @@ def test_weights_and_optimizer_state_are_unchanged():
 
 @pytest.mark.parametrize(
     ("kwargs", "match"),
-    [({"of": "prob"}, "of must be 'probability', 'logit' or 'loss', got 'prob'"),
+    [({"of": "prob"}, r"of must be one of \['probability', 'logit', 'loss'\], got 'prob'"),
      ({"target": 3}, r"target must be in \[0, 3\), got values from 3 to 3"),
      ({"target": [0, 1]}, "target must be an int or 6 ints"),
      ({"target": np.full(6, 0.5)}, "target must be an int or 6 ints"),
@@ -90,7 +90,7 @@ def test_bad_arguments_are_refused(kwargs, match):
 
 
 def test_wrong_input_width_names_the_argument():
-    with pytest.raises(ValueError, match="x has 4 features, but the model expects 5"):
+    with pytest.raises(ValueError, match=r"x must have 5 features \(the model's input size\), got 4"):
         _model().input_gradient(X[:, :4])
 
 

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from companion import nn
-from tests.nn.helpers import article_model, small_data
+
+from .helpers import article_model, small_data
 
 
 def weights_equal(a, b):
@@ -147,8 +148,8 @@ def test_evaluate_and_predict():
     assert isinstance(no_metrics.evaluate(x, y, verbose=0), float)
 
 
-def test_training_learns_digits(digits):
-    (x, y), (xt, yt) = digits
+def test_training_learns_digits(digits_split):
+    (x, y), (xt, yt) = digits_split
     model = article_model(seed=0)
     model.fit(x, y, epochs=10, verbose=0)
     assert model.evaluate(xt, yt, verbose=0)[1] > 0.9
@@ -182,9 +183,9 @@ def assert_unchanged(model, call, exc, match):
 
 def test_wrong_number_of_features(model_and_data):
     model, x, y = model_and_data
-    assert_unchanged(model, lambda: model.fit(x[:, :64], y, verbose=0), ValueError,
-                     "x has 64 features, but the model expects 100")
-    with pytest.raises(ValueError, match="x has 64 features, but the model expects 100"):
+    expected = r"x must have 100 features \(the model's input size\), got 64"
+    assert_unchanged(model, lambda: model.fit(x[:, :64], y, verbose=0), ValueError, expected)
+    with pytest.raises(ValueError, match=expected):
         model.predict(x[:, :64])
 
 
@@ -195,9 +196,9 @@ def test_x_and_y_lengths_differ(model_and_data):
 
 
 @pytest.mark.parametrize("bad, match", [
-    (10, r"contains the label 10 \(index 0\), but the model has 10 outputs, "
-         r"so labels must be integers in \[0, 10\)"),
-    (-1, r"contains the label -1"),
+    (10, r"y must hold integer labels in \[0, 10\) for the model's 10 outputs, "
+         r"got the label 10 at index 0"),
+    (-1, r"got the label -1 at index 0"),
     (2.5, "must hold integer class labels, got the non-integer 2.5"),
 ])
 def test_bad_labels(model_and_data, bad, match):
@@ -225,8 +226,9 @@ def test_nonfinite_x(model_and_data, value):
     x = x.copy()
     x[3, 7] = value
     assert_unchanged(model, lambda: model.fit(x, y, verbose=0), ValueError,
-                     r"x contains NaN or infinite values \(1 of them, the first at index \(3, 7\)")
-    with pytest.raises(ValueError, match="x contains NaN"):
+                     r"x must contain only finite values, got 1 NaN or infinite, the first at index "
+                     r"\(3, 7\)")
+    with pytest.raises(ValueError, match="x must contain only finite values"):
         model.evaluate(x, y, verbose=0)
 
 
@@ -244,10 +246,15 @@ def test_non_numeric_x(model_and_data):
     ({"epochs": 1.5}, TypeError, r"epochs must be a positive integer, got float \(1.5\)"),
     ({"batch_size": 0}, ValueError, "batch_size must be a positive integer, got 0"),
     ({"batch_size": -32}, ValueError, "batch_size must be a positive integer, got -32"),
-    ({"validation_split": 1.0}, ValueError, r"validation_split must be a number in \[0, 1\)"),
+    ({"validation_split": 1.0}, ValueError, r"validation_split must be in \[0, 1\), got 1.0"),
+    ({"validation_split": "0.2"}, TypeError, r"validation_split must be a number, got str"),
+    ({"initial_epoch": 1}, ValueError, r"initial_epoch must be an integer in \[0, epochs=1\), got 1"),
+    ({"initial_epoch": 0.5}, TypeError, r"initial_epoch must be an integer, got float \(0.5\)"),
+    ({"batch_size": "32"}, TypeError, r"batch_size must be a positive integer, got str"),
     ({"validation_split": np.float32(0.99)}, ValueError, "leaves no training or no validation samples"),
     ({"verbose": 3}, ValueError, "verbose must be 0, 1, 2 or 'auto', got 3"),
-    ({"validation_data": ([1],)}, ValueError, r"validation_data must be a tuple \(x_val, y_val\)"),
+    ({"validation_data": ([1],)}, ValueError, r"validation_data must be a tuple \(x_val, y_val\), got 1 "),
+    ({"validation_data": "xy"}, TypeError, r"validation_data must be a tuple \(x_val, y_val\), got str"),
     ({"callbacks": [print]}, TypeError, "callbacks must be nn.callbacks.Callback"),
 ])
 def test_bad_fit_arguments(model_and_data, kwargs, exc, match):
@@ -259,7 +266,7 @@ def test_bad_fit_arguments(model_and_data, kwargs, exc, match):
 def test_bad_validation_data(model_and_data):
     model, x, y = model_and_data
     assert_unchanged(model, lambda: model.fit(x, y, validation_data=(x[:, :50], y), verbose=0), ValueError,
-                     "validation_data\\[0\\] has 50 features, but the model expects 100")
+                     r"validation_data\[0\] must have 100 features \(the model's input size\), got 50")
 
 
 def test_fit_before_compile():

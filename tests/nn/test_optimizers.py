@@ -108,8 +108,14 @@ def test_iterations_and_slots():
 
 
 def test_bad_hyperparameters():
-    with pytest.raises(ValueError, match="learning_rate must be positive"):
+    with pytest.raises(ValueError, match=r"learning_rate must be > 0, got -1.0"):
         opt.SGD(learning_rate=-1)
+    with pytest.raises(ValueError, match="learning_rate must be a finite number, got nan"):
+        opt.SGD(learning_rate=float("nan"))
+    with pytest.raises(ValueError, match=r"epsilon must be > 0, got 0.0"):
+        opt.Adam(epsilon=0)
+    with pytest.raises(TypeError, match=r"beta_1 must be a number, got str \('0.9'\)"):
+        opt.Adam(beta_1="0.9")
     with pytest.raises(ValueError, match=r"momentum must be in \[0, 1\)"):
         opt.SGD(momentum=1.5)
     with pytest.raises(TypeError, match="learning_rate must be a number"):
@@ -119,6 +125,7 @@ def test_bad_hyperparameters():
 def test_get():
     assert isinstance(opt.get("adam"), opt.Adam)
     assert isinstance(opt.get("RMSprop"), opt.RMSprop)
+    assert isinstance(opt.get("Adam-Algorithm1"), opt.AdamAlgorithm1)  # case, "_" and "-" ignored
     known = r"\['adam', 'adam_algorithm1', 'rmsprop', 'sgd'\]"
     with pytest.raises(ValueError, match=rf"optimizer must be one of {known}, got 'adagrad'"):
         opt.get("adagrad")

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from companion import nn
-from tests.nn.helpers import small_data
+
+from .helpers import small_data
 
 FORWARD_TOL = 1e-6
 GRAD_TOL = 1e-6
@@ -20,7 +21,8 @@ L2S = (0.01, None, 0.003)  # one factor per Dense layer; the middle layer has no
 
 def ours(l2s=L2S, dtype="float32", optimizer="adam", seed=0) -> nn.Sequential:
     regs = [None if l2 is None else nn.regularizers.L2(l2) for l2 in l2s]
-    model = nn.Sequential([nn.Input(shape=(100,)), nn.Dense(64, activation="relu", kernel_regularizer=regs[0]),
+    model = nn.Sequential([nn.Input(shape=(100,)),
+                           nn.Dense(64, activation="relu", kernel_regularizer=regs[0]),
                            nn.Dense(64, activation="relu", kernel_regularizer=regs[1]),
                            nn.Dense(10, activation="softmax", kernel_regularizer=regs[2])],
                           dtype=dtype, seed=seed)
@@ -40,8 +42,8 @@ def keras_model(keras, l2s=L2S, optimizer="adam", seed=0):
 
 
 @pytest.fixture(scope="module")
-def batch(digits):
-    (x, y), _ = digits
+def batch(digits_split):
+    (x, y), _ = digits_split
     return x[:32], y[:32]
 
 
@@ -100,9 +102,9 @@ def test_regularised_loss_and_gradients_match_keras(tf_keras, batch):
     assert np.array_equal(grads[2], plain_grads[2])  # the layer without a penalty
 
 
-def test_evaluate_includes_the_penalty_as_keras(tf_keras, digits):
+def test_evaluate_includes_the_penalty_as_keras(tf_keras, digits_split):
     _, keras = tf_keras
-    (x, y), _ = digits
+    (x, y), _ = digits_split
     kmodel = keras_model(keras, seed=4)
     model = ours()
     model.set_weights(kmodel.get_weights())
@@ -111,10 +113,10 @@ def test_evaluate_includes_the_penalty_as_keras(tf_keras, digits):
     assert np.abs(np.array(got) - np.array(expected)).max() < FORWARD_TOL
 
 
-def test_fit_with_l2_matches_keras(tf_keras, digits):
+def test_fit_with_l2_matches_keras(tf_keras, digits_split):
     """A few epochs of SGD with momentum and L2 (weight decay visible in 27 steps): history and weights."""
     _, keras = tf_keras
-    (x_all, y_all), _ = digits
+    (x_all, y_all), _ = digits_split
     x, y = x_all[:330], y_all[:330]
     kmodel = keras_model(keras, l2s=(0.05, 0.02, 0.05), optimizer=keras.optimizers.SGD(0.1, momentum=0.9),
                          seed=5)
@@ -144,7 +146,8 @@ def test_regularised_gradients_pass_a_gradient_check():
     regs = [nn.regularizers.L2(l2) for l2 in (0.1, 0.2, 0.3)]
     model = nn.Sequential([nn.Input(shape=(6,)), nn.Dense(8, activation="tanh", kernel_regularizer=regs[0]),
                            nn.Dense(8, activation="relu", kernel_regularizer=regs[1]),
-                           nn.Dense(10, activation="softmax", kernel_regularizer=regs[2])], dtype="float64", seed=0)
+                           nn.Dense(10, activation="softmax", kernel_regularizer=regs[2])],
+                          dtype="float64", seed=0)
     model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
     check = nn.check_model_gradients(model, x.astype(np.float64), y)
     assert check.max_error < 1e-7
@@ -171,10 +174,12 @@ def test_a_model_without_penalties_is_unchanged(batch):
 @pytest.mark.parametrize(
     "make, error, match",
     [
-        (lambda: nn.regularizers.L2(-0.1), ValueError, "l2 must be a non-negative"),
-        (lambda: nn.regularizers.L2("big"), TypeError, "l2 must be a number"),
+        (lambda: nn.regularizers.L2(-0.1), ValueError, "l2 must be >= 0, got -0.1"),
+        (lambda: nn.regularizers.L2(float("inf")), ValueError, "l2 must be a finite number, got inf"),
+        (lambda: nn.regularizers.L2("big"), TypeError, "l2 must be a real number, got str"),
         (lambda: nn.Dense(3, kernel_regularizer="l3"), ValueError, "kernel_regularizer must be one of"),
-        (lambda: nn.Dense(3, kernel_regularizer=0.01), TypeError, "kernel_regularizer must be None, a string"),
+        (lambda: nn.Dense(3, kernel_regularizer=0.01), TypeError,
+         "kernel_regularizer must be None, a string"),
     ],
 )
 def test_bad_arguments_are_refused(make, error, match):

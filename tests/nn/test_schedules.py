@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 from companion import nn
-from tests.nn.helpers import article_model
+
+from .helpers import article_model
 
 SCHEDULE_RTOL = 1e-6  # float32 has a relative precision of 6e-8; pow and cos add a few ulp
 STEP_TOL = 1e-5       # as tests/nn/test_parity_tf.py
@@ -110,10 +111,10 @@ def test_keras_optimizer_reports_the_same_rate(tf_keras):
     assert np.abs(var.numpy() - w).max() < 1e-7
 
 
-def test_training_with_a_schedule_matches_keras(tf_keras, digits):
+def test_training_with_a_schedule_matches_keras(tf_keras, digits_split):
     """fit with Adam on a warm-up + cosine schedule: history and weights equal to Keras's."""
     tf, keras = tf_keras
-    (x_all, y_all), _ = digits
+    (x_all, y_all), _ = digits_split
     x, y = x_all[:330], y_all[:330]
     # Peak 0.002: as in test_parity_tf.py, Adam amplifies last-bit matmul differences on weights whose
     # gradient is ~epsilon by lr / epsilon; measured max |diff| of the weights 4e-7 here (2e-4 at 0.005).
@@ -139,8 +140,10 @@ def test_training_with_a_schedule_matches_keras(tf_keras, digits):
 @pytest.mark.parametrize(
     "make, error, match",
     [
-        (lambda: nn.schedules.ExponentialDecay(0.1, decay_steps=0, decay_rate=0.5), ValueError, "decay_steps"),
-        (lambda: nn.schedules.ExponentialDecay(0.1, decay_steps=2.5, decay_rate=0.5), TypeError, "decay_steps"),
+        (lambda: nn.schedules.ExponentialDecay(0.1, decay_steps=0, decay_rate=0.5), ValueError,
+         "decay_steps must be an integer >= 1, got 0"),
+        (lambda: nn.schedules.ExponentialDecay(0.1, decay_steps=2.5, decay_rate=0.5), TypeError,
+         r"decay_steps must be an integer, got float \(2.5\)"),
         (lambda: nn.schedules.ExponentialDecay(-0.1, decay_steps=10, decay_rate=0.5), ValueError,
          "initial_learning_rate"),
         (lambda: nn.schedules.ExponentialDecay(0.1, decay_steps=10, decay_rate=0), ValueError, "decay_rate"),
@@ -156,11 +159,11 @@ def test_bad_arguments_are_refused(make, error, match):
         make()
 
 
-def test_steps_with_l2_and_a_schedule_match_keras(tf_keras, digits):
+def test_steps_with_l2_and_a_schedule_match_keras(tf_keras, digits_split):
     """Keras's own train_on_batch (its train step adds the penalties) against ours: L2 on every kernel and
     Adam on a staircase schedule that changes the rate within the five steps."""
     _, keras = tf_keras
-    (x_all, y_all), _ = digits
+    (x_all, y_all), _ = digits_split
     x, y = x_all[:32], y_all[:32]
     schedule = dict(initial_learning_rate=0.002, decay_steps=2, decay_rate=0.5, staircase=True)
     keras.utils.set_random_seed(6)
@@ -183,7 +186,8 @@ def test_steps_with_l2_and_a_schedule_match_keras(tf_keras, digits):
         k_loss = float(kmodel.train_on_batch(x, y))
         loss = model.train_on_batch(x, y)
         assert abs(loss - k_loss) < 1e-5
-    assert model.optimizer.learning_rate == 0.002 * 0.5**2 == pytest.approx(float(kmodel.optimizer.learning_rate))
+    keras_rate = float(kmodel.optimizer.learning_rate)
+    assert model.optimizer.learning_rate == 0.002 * 0.5**2 == pytest.approx(keras_rate)
     for ours, theirs, start in zip(model.get_weights(), kmodel.get_weights(), initial):
         assert np.abs(ours - start).max() > 1e-3
         assert np.abs(ours - theirs).max() < STEP_TOL

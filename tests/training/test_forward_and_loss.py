@@ -20,7 +20,7 @@ def test_layer_equation_by_hand():
     layer.bias[...] = [0.5, -1]
     x = np.array([[1.0, 2.0, 3.0], [0.0, 1.0, -1.0]])
     assert layer.forward(x).tolist() == [[0.0, 5.0], [1.5, 0.0]]
-    assert layer._z.tolist() == [[-1.5, 5.0], [1.5, 0.0]]
+    assert layer.z.tolist() == [[-1.5, 5.0], [1.5, 0.0]]
     zs, acts = backprop.mlp_forward([(layer.kernel, layer.bias), (np.eye(2), np.zeros(2))], x, ["relu"])
     assert np.array_equal(acts[1], layer.forward(x))
 

@@ -21,10 +21,7 @@ def test_train_by_hand_equals_model_fit(digits, dtype):
     rng = np.random.default_rng(7)
     layers = loop.build_layers([100, 64, 64, 10], ["relu", "relu", "softmax"], rng, dtype=dtype)
     ours = loop.train_by_hand(layers, nn.optimizers.Adam(), x, y, epochs=3, batch_size=32, rng=rng)
-    model = nn.Sequential([nn.Input(shape=(100,)), nn.Dense(64, activation="relu"),
-                           nn.Dense(64, activation="relu"), nn.Dense(10, activation="softmax")],
-                          seed=7, dtype=dtype)
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    model = nn.article_model(seed=7, dtype=dtype)
     assert ours == model.fit(x, y, epochs=3, verbose=0).history["loss"]
     assert all(np.array_equal(a, b) for a, b in zip(loop.weights(layers), model.get_weights()))
 
@@ -56,3 +53,17 @@ def test_early_stopping_epoch_matches_callback(patience):
         if cb.model.stop_training:
             break
     assert (stopped, best) == (epoch, cb.best_epoch)
+
+
+def test_build_layers_needs_one_activation_per_layer():
+    expected = r"activations must have 2 entries \(one per layer after sizes\[0\]\), got 1"
+    with pytest.raises(ValueError, match=expected):
+        loop.build_layers([100, 16, 10], ["relu"], np.random.default_rng(0))
+
+
+def test_forward_returns_the_last_pre_activation():
+    layers = loop.build_layers([4, 3, 2], ["relu", "softmax"], np.random.default_rng(0), dtype="float64")
+    x = np.random.default_rng(1).standard_normal((5, 4))
+    z = loop.forward(layers, x)
+    assert z is layers[-1].z
+    assert np.allclose(nn.activations.softmax(z), layers[-1].a)
