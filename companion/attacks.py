@@ -22,10 +22,10 @@ Examples
 
 from __future__ import annotations
 
-from numbers import Real
-
 import numpy as np
 from numpy.typing import NDArray
+
+from companion._validation import check_real, describe
 
 __all__ = [
     "accuracy_under_fgsm",
@@ -50,7 +50,7 @@ def _model(model: object) -> object:
     from companion.nn.model import Sequential
 
     if not isinstance(model, Sequential):
-        raise TypeError(f"model must be an nn.Sequential, got {type(model).__name__}")
+        raise TypeError(f"model must be an nn.Sequential, got {describe(model)}")
     return model
 
 
@@ -109,9 +109,7 @@ def loss_threshold_attack(losses: NDArray, threshold: float) -> NDArray:
     ndarray of bool
     """
     losses = _losses("losses", losses)
-    if isinstance(threshold, bool) or not isinstance(threshold, Real):
-        raise TypeError(f"threshold must be a number, got {type(threshold).__name__}")
-    return losses <= float(threshold)
+    return losses <= check_real("threshold", threshold)
 
 
 def membership_advantage(member_losses: NDArray, nonmember_losses: NDArray,
@@ -195,8 +193,7 @@ def fgsm(model, x: NDArray, y: NDArray, rho: float, clip: tuple[float, float] | 
         In the model's dtype.
     """
     model = _model(model)
-    if isinstance(rho, bool) or not isinstance(rho, Real) or not 0 <= rho < np.inf:
-        raise ValueError(f"rho must be a finite number >= 0, got {rho!r}")
+    rho = check_real("rho", rho, nonnegative=True)
     grad = model.input_gradient(x, y, of="loss")
     x_adv = np.asarray(x, dtype=grad.dtype) + grad.dtype.type(rho) * np.sign(grad)
     if clip is not None:

@@ -23,7 +23,13 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from companion.seed import _check_seed
+from companion._validation import (
+    check_array,
+    check_positive_int,
+    check_seed,
+    check_unit_interval,
+    describe,
+)
 
 __all__ = ["Split", "area_resample_matrix", "load_digits", "resample_images", "stratified_split"]
 
@@ -56,9 +62,8 @@ def area_resample_matrix(n_in: int, n_out: int) -> NDArray[np.float64]:
            [0., 1.],
            [0., 1.]])
     """
-    for name, n in (("n_in", n_in), ("n_out", n_out)):
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-            raise ValueError(f"{name} must be a positive integer, got {n!r}")
+    n_in = check_positive_int("n_in", n_in)
+    n_out = check_positive_int("n_out", n_out)
     scale = n_in / n_out  # width of one output cell in input pixels
     lo = np.arange(n_out)[:, None] * scale
     hi = lo + scale
@@ -83,12 +88,15 @@ def resample_images(images: NDArray, size: int) -> NDArray[np.float64]:
 
     Raises
     ------
+    TypeError
+        If ``images`` is not numeric or ``size`` is not an integer.
     ValueError
-        If ``images`` is not a stack of square images or ``size`` is not a positive integer.
+        If ``images`` is not a stack of square images or ``size`` is below 1.
     """
-    images = np.asarray(images, dtype=np.float64)
+    size = check_positive_int("size", size)
+    images = check_array("images", images)
     if images.ndim != 3 or images.shape[1] != images.shape[2]:
-        raise ValueError(f"images must have shape (n, h, h), got {images.shape}")
+        raise ValueError(f"images must have shape (n, h, h), got shape {images.shape}")
     r = area_resample_matrix(images.shape[1], size)
     return np.einsum("ij,njk,lk->nil", r, images, r)
 
@@ -117,8 +125,11 @@ def stratified_split(
 
     Raises
     ------
+    TypeError
+        If ``test_size`` is not a number or ``seed`` not an integer.
     ValueError
-        If the lengths differ, ``test_size`` is outside (0, 1), or a class has fewer than 2 samples.
+        If the lengths differ, ``test_size`` is outside (0, 1), ``seed`` outside ``[0, 2**32)``, or
+        a class has fewer than 2 samples.
     """
     from sklearn.model_selection import train_test_split
 
@@ -128,12 +139,14 @@ def stratified_split(
         raise ValueError(f"y must be one-dimensional (one label per sample), got shape {y.shape}")
     if len(x) != len(y):
         raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}")
-    if isinstance(test_size, bool) or not isinstance(test_size, (float, int)) or not 0 < test_size < 1:
-        raise ValueError(f"test_size must be a fraction in (0, 1), got {test_size!r}")
-    seed = _check_seed(seed)
-    _, counts = np.unique(y, return_counts=True)
+    test_size = check_unit_interval("test_size", test_size, closed_left=False)
+    seed = check_seed(seed)
+    labels, counts = np.unique(y, return_counts=True)
     if counts.min() < 2:
-        raise ValueError("every class in y needs at least 2 samples to be split stratified")
+        raise ValueError(
+            "y must have at least 2 samples of every class to be split stratified, got "
+            f"{int(counts.min())} of class {labels[np.argmin(counts)].item()!r}"
+        )
     x_tr, x_te, y_tr, y_te = train_test_split(
         x, y, test_size=test_size, stratify=y, random_state=seed
     )
@@ -171,8 +184,9 @@ def load_digits(
     """
     from sklearn.datasets import load_digits as _sk_load_digits
 
-    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
-        raise ValueError(f"size must be a positive integer, got {size!r}")
+    size = check_positive_int("size", size)
+    if not isinstance(flatten, (bool, np.bool_)):
+        raise TypeError(f"flatten must be a bool, got {describe(flatten)}")
     digits = _sk_load_digits()
     images = resample_images(digits.images, size) / 16.0  # 17 grey levels, 0..16
     x = images.reshape(len(images), -1) if flatten else images

@@ -26,12 +26,11 @@ The gradients come from the engine's public :meth:`~companion.nn.model.Sequentia
 
 from __future__ import annotations
 
-from numbers import Real
-
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from companion import nn
+from companion._validation import check_int, check_real, check_seed, check_x, describe
 
 __all__ = [
     "EQUATIONS",
@@ -70,23 +69,14 @@ _OUTPUTS = ("probability", "logit")
 # ---------------------------------------------------------------------- validation (public boundary)
 def _check_model(model: object) -> nn.Sequential:
     if not isinstance(model, nn.Sequential):
-        raise TypeError(f"model must be a companion.nn.Sequential, got {type(model).__name__}")
+        raise TypeError(f"model must be a companion.nn.Sequential, got {describe(model)}")
     if not model.built:
         raise ValueError("model must be built (give the first layer its input shape, or fit it first)")
     return model
 
 
 def _check_x(model: nn.Sequential, x: object, name: str = "x") -> NDArray:
-    arr = np.asarray(x)
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must hold numbers, got an array of dtype {arr.dtype}")
-    if arr.ndim != 2 or len(arr) == 0:
-        raise ValueError(f"{name} must have shape (samples, {model.input_dim}), got {arr.shape}")
-    if arr.shape[1] != model.input_dim:
-        raise ValueError(f"{name} has {arr.shape[1]} features, but the model expects {model.input_dim}")
-    if not np.isfinite(arr).all():
-        raise ValueError(f"{name} contains NaN or infinite values")
-    return np.ascontiguousarray(arr, dtype=model.dtype)
+    return check_x(x, model.input_dim, model.dtype, name)
 
 
 def _check_target(model: nn.Sequential, x: NDArray, target: object) -> NDArray:
@@ -120,14 +110,6 @@ def _check_baseline(baseline: object, x: NDArray, name: str = "baseline") -> NDA
     if not np.isfinite(b).all():
         raise ValueError(f"{name} contains NaN or infinite values")
     return b
-
-
-def _check_int(name: str, value: object, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__} ({value!r})")
-    if value < low:
-        raise ValueError(f"{name} must be >= {low}, got {value}")
-    return int(value)
 
 
 def _check_scores(scores: object, x: NDArray, name: str = "scores") -> NDArray:
@@ -277,7 +259,7 @@ def integrated_gradients(model: nn.Sequential, x: ArrayLike, target: ArrayLike |
     target = _check_target(model, x, target)
     of = _check_of(of)
     base = _check_baseline(baseline, x)
-    m = _check_int("steps", steps, 1)
+    m = check_int("steps", steps, minimum=1)
     if rule not in ("midpoint", "right"):
         raise ValueError(f"rule must be 'midpoint' or 'right', got {rule!r}")
     k = np.arange(1, m + 1, dtype=x.dtype)
@@ -395,11 +377,10 @@ def occlusion(model: nn.Sequential, x: ArrayLike, target: ArrayLike | int | None
     target = _check_target(model, x, target)
     of = _check_of(of)
     h, w = _side(x.shape[1], shape)
-    p = _check_int("patch", patch, 1)
+    p = check_int("patch", patch, minimum=1)
     if p > min(h, w):
         raise ValueError(f"patch must be at most {min(h, w)} (the image's smaller side), got {p}")
-    if not isinstance(fill, Real) or not np.isfinite(fill):
-        raise ValueError(f"fill must be a finite number, got {fill!r}")
+    fill = check_real("fill", fill)
     masks = []
     for r in range(h - p + 1):
         for c in range(w - p + 1):
@@ -462,8 +443,7 @@ def deletion_curve(model: nn.Sequential, x: ArrayLike, scores: ArrayLike,
     s = _check_scores(scores, x)
     target = _check_target(model, x, target)
     of = _check_of(of)
-    if not isinstance(fill, Real) or not np.isfinite(fill):
-        raise ValueError(f"fill must be a finite number, got {fill!r}")
+    fill = check_real("fill", fill)
     n, d = x.shape
     order = np.argsort(-s, axis=1, kind="stable")
     position = np.empty_like(order)
@@ -610,7 +590,7 @@ def top_k_overlap(a: ArrayLike, b: ArrayLike, k: int) -> NDArray:
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     if a.shape != b.shape or a.ndim not in (1, 2):
         raise ValueError(f"a and b must be vectors or 2-D arrays of the same shape, got {a.shape} and {b.shape}")
-    k = _check_int("k", k, 1)
+    k = check_int("k", k, minimum=1)
     if k > a.shape[-1]:
         raise ValueError(f"k must be at most {a.shape[-1]} (the number of features), got {k}")
     top_a = np.argsort(-np.atleast_2d(a), axis=1, kind="stable")[:, :k]
@@ -662,13 +642,12 @@ def randomize_layers(model: nn.Sequential, top: int, seed: int = 0) -> nn.Sequen
     [True, True, False, True]
     """
     model = _check_model(model)
-    top = _check_int("top", top, 0)
+    top = check_int("top", top, minimum=0)
     if top > len(model.layers):
         raise ValueError(f"top must be at most {len(model.layers)} (the number of layers), got {top}")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative int, got {seed!r}")
+    seed = check_seed(seed)
     twin = _copy(model)
-    rng = np.random.default_rng(int(seed))
+    rng = np.random.default_rng(seed)
     for layer in twin.layers[len(twin.layers) - top:]:
         layer.kernel[...] = layer.kernel_initializer(layer.kernel.shape, twin.dtype, rng)
         if layer.use_bias:

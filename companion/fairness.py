@@ -26,14 +26,13 @@ from __future__ import annotations
 
 import inspect
 import math
-import numbers
 from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from companion.seed import _check_seed
+from companion._validation import check_positive_int, check_real, check_seed, describe
 
 if TYPE_CHECKING:  # scikit-learn is imported only when a model is built
     from sklearn.linear_model import LogisticRegression
@@ -108,9 +107,8 @@ def _pair(y_true: ArrayLike, y_pred: ArrayLike) -> tuple[NDArray[np.int64], NDAr
 
 
 def _probability(name: str, value: object, *, open_low: bool = False, open_high: bool = False) -> float:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__} ({value!r})")
-    v = float(value)
+    # check_real, then the interval: [0, 1], (0, 1), (0, 1] or [0, 1)
+    v = check_real(name, value)
     low_ok = v > 0 if open_low else v >= 0
     high_ok = v < 1 if open_high else v <= 1
     if not (low_ok and high_ok):
@@ -120,11 +118,7 @@ def _probability(name: str, value: object, *, open_low: bool = False, open_high:
 
 
 def _nonnegative(name: str, value: object) -> float:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__} ({value!r})")
-    if not (math.isfinite(value) and value >= 0):
-        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
-    return float(value)
+    return check_real(name, value, nonnegative=True)
 
 
 # --- the synthetic population ---------------------------------------------------------------------
@@ -209,7 +203,7 @@ def make_population(n: int, *, minority_share: float = 0.2, shift: float = 1.0,
     """
     params = _population_params(minority_share, shift, score_noise, credential_noise,
                                 proxy_noise, outcome_noise)
-    return _draw(np.random.default_rng(_check_seed(seed)), _check_n("n", n), *params)
+    return _draw(np.random.default_rng(check_seed(seed)), _check_n("n", n), *params)
 
 
 def make_split(n_train: int, n_test: int, *, seed: int = 0,
@@ -247,16 +241,12 @@ def make_split(n_train: int, n_test: int, *, seed: int = 0,
         raise TypeError(f"unknown setting(s) {unknown}; make_population takes {names}")
     params = _population_params(*(settings.get(k, defaults[k].default) for k in names))
     n_train, n_test = _check_n("n_train", n_train), _check_n("n_test", n_test)
-    rng = np.random.default_rng(_check_seed(seed))
+    rng = np.random.default_rng(check_seed(seed))
     return _draw(rng, n_train, *params), _draw(rng, n_test, *params)
 
 
 def _check_n(name: str, n: object) -> int:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
-        raise TypeError(f"{name} must be an int, got {type(n).__name__} ({n!r})")
-    if n < 1:
-        raise ValueError(f"{name} must be at least 1, got {n}")
-    return int(n)
+    return check_positive_int(name, n)
 
 
 def _population_params(minority_share: object, shift: object, score_noise: object,
@@ -508,7 +498,7 @@ def by_group(metric: Metric, y_true: ArrayLike, y_pred: ArrayLike,
     {'A': 1.0, 'B': 0.5}
     """
     if not callable(metric):
-        raise TypeError(f"metric must be callable, got {type(metric).__name__} ({metric!r})")
+        raise TypeError(f"metric must be callable, got {describe(metric)}")
     t, p = _pair(y_true, y_pred)
     g = _group(group, len(t))
     return {_py(k): float(metric(t[g == k], p[g == k])) for k in np.unique(g)}
@@ -519,7 +509,7 @@ def _spread(values: dict[Hashable, float]) -> float:
 
 
 def demographic_parity_difference(y_true: ArrayLike, y_pred: ArrayLike, group: ArrayLike) -> float:
-    r"""The largest gap in selection rate between groups (eq. ``eq-ch5-fair-dp``):
+    r"""The largest gap in selection rate between groups (eq. ``eq-ch5-fair-dp``).
 
     .. math::
 
@@ -537,7 +527,7 @@ def demographic_parity_difference(y_true: ArrayLike, y_pred: ArrayLike, group: A
 
 
 def equal_opportunity_difference(y_true: ArrayLike, y_pred: ArrayLike, group: ArrayLike) -> float:
-    r"""The largest gap in true-positive rate between groups (eq. ``eq-ch5-fair-eo``):
+    r"""The largest gap in true-positive rate between groups (eq. ``eq-ch5-fair-eo``).
 
     .. math::
 
@@ -560,7 +550,7 @@ def equal_opportunity_difference(y_true: ArrayLike, y_pred: ArrayLike, group: Ar
 
 
 def equalized_odds_difference(y_true: ArrayLike, y_pred: ArrayLike, group: ArrayLike) -> float:
-    r"""The larger of the gaps in true- and false-positive rate between groups (eq. ``eq-ch5-fair-eodds``):
+    r"""The larger of the gaps in true- and false-positive rate between groups (eq. ``eq-ch5-fair-eodds``).
 
     .. math::
 
@@ -715,10 +705,7 @@ def group_thresholds(scores: ArrayLike, y_true: ArrayLike, group: ArrayLike, *,
     if constraint not in ("demographic_parity", "equal_opportunity"):
         raise ValueError(
             f"constraint must be 'demographic_parity' or 'equal_opportunity', got {constraint!r}")
-    if isinstance(grid_size, bool) or not isinstance(grid_size, (int, np.integer)):
-        raise TypeError(f"grid_size must be an int, got {type(grid_size).__name__} ({grid_size!r})")
-    if grid_size < 1:
-        raise ValueError(f"grid_size must be at least 1, got {grid_size}")
+    grid_size = check_positive_int("grid_size", grid_size)
     s = np.asarray(scores, dtype=np.float64)
     t = _binary("y_true", y_true)
     if s.shape != t.shape:
@@ -775,7 +762,7 @@ def threshold_predict(scores: ArrayLike, group: ArrayLike,
         raise ValueError(f"scores must be one-dimensional, got shape {s.shape}")
     g = _group(group, len(s))
     if not isinstance(thresholds, dict):
-        raise TypeError(f"thresholds must be a dict, got {type(thresholds).__name__}")
+        raise TypeError(f"thresholds must be a dict, got {describe(thresholds)}")
     missing = [k for k in np.unique(g).tolist() if k not in thresholds]
     if missing:
         raise ValueError(f"thresholds has no entry for group(s) {missing}; it has {sorted(thresholds)}")
@@ -815,7 +802,7 @@ def compare_mitigations(train: Population, test: Population, *,
     """
     for name, pop in (("train", train), ("test", test)):
         if not isinstance(pop, Population):
-            raise TypeError(f"{name} must be a Population, got {type(pop).__name__}")
+            raise TypeError(f"{name} must be a Population, got {describe(pop)}")
     out = {}
     for name, columns in (("unmitigated", 4), ("group column removed", 3), ("group and proxy removed", 2)):
         model = logistic_model().fit(train.X[:, :columns], train.y)

@@ -33,6 +33,8 @@ from typing import Any
 
 import numpy as np
 
+from companion._validation import check_int, describe
+
 __all__ = ["below", "glue", "sig"]
 
 
@@ -42,10 +44,8 @@ def _check_precision(digits: int | None, decimals: int | None) -> None:
     for name, value, low in (("digits", digits, 1), ("decimals", decimals, 0)):
         if value is None:
             continue
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-            raise TypeError(f"{name} must be an int, got {type(value).__name__} ({value!r})")
-        if not low <= value <= 15:
-            raise ValueError(f"{name} must be in [{low}, 15], got {value}")
+        if not low <= check_int(name, value) <= 15:
+            raise ValueError(f"{name} must be an integer in [{low}, 15], got {value!r}")
 
 
 def sig(x: float, digits: int = 3) -> float:
@@ -81,7 +81,7 @@ def sig(x: float, digits: int = 3) -> float:
     """
     _check_precision(digits, None)
     if isinstance(x, (bool, np.bool_)) or not isinstance(x, numbers.Real):
-        raise TypeError(f"x must be a real number, got {type(x).__name__} ({x!r})")
+        raise TypeError(f"x must be a real number, got {describe(x)}")
     value = float(x)
     if not math.isfinite(value):
         return value
@@ -129,7 +129,7 @@ def glue(name: str, value: Any, *, digits: int | None = None, decimals: int | No
     glues ``0.958``, which the prose shows with ``{glue:text}`accuracy:.1%```.
     """
     if not isinstance(name, str):
-        raise TypeError(f"name must be a str, got {type(name).__name__} ({name!r})")
+        raise TypeError(f"name must be a str, got {describe(name)}")
     if not name:
         raise ValueError("name must be a non-empty string")
     _check_precision(digits, decimals)
@@ -190,7 +190,7 @@ def below(error: float, tol: float) -> str:
     """
     for arg, val in (("error", error), ("tol", tol)):
         if isinstance(val, (bool, np.bool_)) or not isinstance(val, numbers.Real):
-            raise TypeError(f"{arg} must be a real number, got {type(val).__name__} ({val!r})")
+            raise TypeError(f"{arg} must be a real number, got {describe(val)}")
     if not (math.isfinite(tol) and tol > 0):
         raise ValueError(f"tol must be a positive finite number, got {tol!r}")
     if not abs(float(error)) < tol:

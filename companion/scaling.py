@@ -19,12 +19,13 @@ BLAS kernel (chapter 5, "More data").
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+
+from companion._validation import check_positive_int, check_real, check_seed, describe
 
 if TYPE_CHECKING:  # companion.nn is imported when a model is built, not with this module
     from companion.nn import Sequential
@@ -49,20 +50,6 @@ __all__ = [
 
 
 # ---------------------------------------------------------------------------------- validation
-def _positive_int(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__} ({value!r})")
-    if value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
-
-
-def _real(name: str, value: object) -> float:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__} ({value!r})")
-    return float(value)
-
-
 def _positive_vector(name: str, values: ArrayLike) -> NDArray[np.float64]:
     arr = np.asarray(values)
     if arr.dtype.kind not in "iuf":
@@ -77,13 +64,13 @@ def _positive_vector(name: str, values: ArrayLike) -> NDArray[np.float64]:
 
 def _layer_sizes(layer_sizes: Sequence[int]) -> list[int]:
     if isinstance(layer_sizes, (str, bytes)) or not isinstance(layer_sizes, Sequence):
-        raise TypeError(f"layer_sizes must be a sequence of ints, got {type(layer_sizes).__name__}")
+        raise TypeError(f"layer_sizes must be a sequence of ints, got {describe(layer_sizes)}")
     sizes = list(layer_sizes)
     if len(sizes) < 2:
         raise ValueError(f"layer_sizes needs an input width and at least one layer, got {sizes}")
     for n in sizes:
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
-            raise TypeError(f"layer_sizes must hold ints, got {type(n).__name__} ({n!r})")
+            raise TypeError(f"layer_sizes must hold ints, got {describe(n)}")
         if n < 1:
             raise ValueError(f"layer_sizes must be positive integers, got {sizes}")
     return [int(n) for n in sizes]
@@ -150,7 +137,7 @@ def power_law(n: ArrayLike, prefactor: float, exponent: float) -> NDArray[np.flo
     >>> power_law([1, 4, 16], 0.8, 0.5)
     array([0.8, 0.4, 0.2])
     """
-    a, b = _real("prefactor", prefactor), _real("exponent", exponent)
+    a, b = check_real("prefactor", prefactor), check_real("exponent", exponent)
     if not a > 0:
         raise ValueError(f"prefactor must be positive, got {prefactor!r}")
     n = np.asarray(n, dtype=np.float64)
@@ -237,8 +224,8 @@ def power_law_window(
     n = _positive_vector("n", n)
     error = _positive_vector("error", error)
     rel = _positive_vector("relative_sem", relative_sem)
-    z = _real("z", z)
-    min_points = _positive_int("min_points", min_points)
+    z = check_real("z", z)
+    min_points = check_positive_int("min_points", min_points)
     if not (len(n) == len(error) == len(rel)):
         raise ValueError(
             f"n, error and relative_sem must have the same length, got {len(n)}, {len(error)}, {len(rel)}"
@@ -293,9 +280,7 @@ def stratified_order(y: ArrayLike, seed: int = 0) -> NDArray[np.int64]:
     y = np.asarray(y)
     if y.ndim != 1 or len(y) == 0:
         raise ValueError(f"y must be a non-empty one-dimensional array of labels, got shape {y.shape}")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be an int, got {type(seed).__name__} ({seed!r})")
-    rng = np.random.default_rng(int(seed))
+    rng = np.random.default_rng(check_seed(seed))
     members = [rng.permutation(np.flatnonzero(y == c)) for c in np.unique(y)]
     order: list[int] = []
     for r in range(max(len(m) for m in members)):
@@ -347,12 +332,12 @@ def learning_curve(
         subset itself.
     """
     if not callable(build):
-        raise TypeError(f"build must be a callable seed -> compiled model, got {type(build).__name__}")
-    sizes = [_positive_int("sizes", n) for n in sizes]
+        raise TypeError(f"build must be a callable seed -> compiled model, got {describe(build)}")
+    sizes = [check_positive_int("sizes", n) for n in sizes]
     if max(sizes) > len(x):
         raise ValueError(f"sizes must be at most len(x) = {len(x)}, got {max(sizes)}")
-    steps = _positive_int("steps", steps)
-    batch_size = _positive_int("batch_size", batch_size)
+    steps = check_positive_int("steps", steps)
+    batch_size = check_positive_int("batch_size", batch_size)
     test = np.zeros((len(seeds), len(sizes)))
     train = np.zeros_like(test)
     for i, seed in enumerate(seeds):
@@ -476,7 +461,7 @@ def training_flops(layer_sizes: Sequence[int], examples: int) -> int:
     >>> training_flops([100, 64, 64, 10], 1000)
     54016000
     """
-    return dense_flops(layer_sizes, "training") * _positive_int("examples", examples)
+    return dense_flops(layer_sizes, "training") * check_positive_int("examples", examples)
 
 
 def train_with_checkpoints(
@@ -504,10 +489,10 @@ def train_with_checkpoints(
     ndarray of shape (len(checkpoints),)
         Test accuracy after each checkpoint.
     """
-    steps = [_positive_int("checkpoints", c) for c in checkpoints]
+    steps = [check_positive_int("checkpoints", c) for c in checkpoints]
     if not steps or any(b <= a for a, b in zip(steps[:-1], steps[1:])):
         raise ValueError(f"checkpoints must be increasing step counts, got {steps}")
-    batch_size = _positive_int("batch_size", batch_size)
+    batch_size = check_positive_int("batch_size", batch_size)
     stream = model.rng.permutation(np.resize(np.arange(len(x)), steps[-1] * batch_size))
     accuracy, done = [], 0
     for step in steps:
@@ -527,7 +512,7 @@ def shard_sizes(n: int, workers: int) -> list[int]:
     >>> shard_sizes(64, 2), shard_sizes(29, 2)
     ([32, 32], [15, 14])
     """
-    n, workers = _positive_int("n", n), _positive_int("workers", workers)
+    n, workers = check_positive_int("n", n), check_positive_int("workers", workers)
     if workers > n:
         raise ValueError(f"workers must be at most n = {n}, got {workers}")
     return [n // workers + (1 if k < n % workers else 0) for k in range(workers)]
@@ -605,10 +590,10 @@ def amdahl_speedup(parallel_fraction: float, workers: int) -> float:
     >>> amdahl_speedup(0.9, 2)
     1.8181818181818181
     """
-    p = _real("parallel_fraction", parallel_fraction)
+    p = check_real("parallel_fraction", parallel_fraction)
     if not 0 <= p <= 1:
         raise ValueError(f"parallel_fraction must be in [0, 1], got {parallel_fraction!r}")
-    k = _positive_int("workers", workers)
+    k = check_positive_int("workers", workers)
     return 1.0 / ((1.0 - p) + p / k)
 
 
@@ -638,10 +623,10 @@ def parallel_fraction(speedup: float, workers: int) -> float:
     >>> round(parallel_fraction(amdahl_speedup(0.9, 2), 2), 12)
     0.9
     """
-    s = _real("speedup", speedup)
+    s = check_real("speedup", speedup)
     if not (s > 0 and math.isfinite(s)):
         raise ValueError(f"speedup must be positive and finite, got {speedup!r}")
-    k = _positive_int("workers", workers)
+    k = check_positive_int("workers", workers)
     if k < 2:
         raise ValueError(f"workers must be at least 2 to infer a parallel fraction, got {k}")
     return (1.0 - 1.0 / s) / (1.0 - 1.0 / k)

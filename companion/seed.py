@@ -8,15 +8,9 @@ import sys
 
 import numpy as np
 
+from companion._validation import check_seed
+
 __all__ = ["seed_everything"]
-
-
-def _check_seed(seed: object) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be an int, got {type(seed).__name__} ({seed!r})")
-    if not 0 <= int(seed) < 2**32:
-        raise ValueError(f"seed must be in [0, 2**32), got {seed}")
-    return int(seed)
 
 
 def seed_everything(seed: int = 0) -> np.random.Generator:
@@ -49,7 +43,7 @@ def seed_everything(seed: int = 0) -> np.random.Generator:
     >>> float(rng.random()) == float(np.random.default_rng(42).random())
     True
     """
-    seed = _check_seed(seed)
+    seed = check_seed(seed)
     os.environ["PYTHONHASHSEED"] = str(seed)  # for child processes; this one's hash seed is fixed
     random.seed(seed)
     np.random.seed(seed)

@@ -26,7 +26,6 @@ per-step bookkeeping costs more than their arithmetic.
 from __future__ import annotations
 
 import functools
-import numbers
 import random
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
@@ -34,8 +33,8 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from companion._validation import check_int, check_real, check_seed, describe
 from companion.data import Split
-from companion.seed import _check_seed
 
 __all__ = [
     "Summary",
@@ -57,23 +56,6 @@ __all__ = [
     "summarize",
     "train_seeds",
 ]
-
-
-# ---------------------------------------------------------------------------------- validation
-def _int(name: str, value: object, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__} ({value!r})")
-    if value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-    return int(value)
-
-
-def _positive_real(name: str, value: object) -> float:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__} ({value!r})")
-    if not (np.isfinite(value) and value > 0):
-        raise ValueError(f"{name} must be positive and finite, got {value!r}")
-    return float(value)
 
 
 # ---------------------------------------------------------------------------------- data
@@ -135,8 +117,8 @@ def feature_permutation(n_features: int, seed: int = 0) -> NDArray[np.int64]:
     -------
     ndarray of int64, shape (n_features,)
     """
-    n_features = _int("n_features", n_features, 1)
-    return np.random.default_rng(_check_seed(seed)).permutation(n_features)
+    n_features = check_int("n_features", n_features, minimum=1)
+    return np.random.default_rng(check_seed(seed)).permutation(n_features)
 
 
 def shuffle_features(x: ArrayLike, permutation: ArrayLike) -> NDArray:
@@ -222,10 +204,10 @@ def conv1d_output_length(length: int, kernel_size: int, stride: int = 1, padding
     >>> conv1d_output_length(40, 5, stride=2, padding=1)   # the first layer of the MNIST-1D CNN
     19
     """
-    length = _int("length", length, 1)
-    kernel_size = _int("kernel_size", kernel_size, 1)
-    stride = _int("stride", stride, 1)
-    padding = _int("padding", padding, 0)
+    length = check_int("length", length, minimum=1)
+    kernel_size = check_int("kernel_size", kernel_size, minimum=1)
+    stride = check_int("stride", stride, minimum=1)
+    padding = check_int("padding", padding, minimum=0)
     if length + 2 * padding < kernel_size:
         raise ValueError(
             f"kernel_size {kernel_size} is longer than the padded input (length {length} + 2 x padding {padding})"
@@ -378,9 +360,9 @@ def conv1d_parameter_count(kernel_size: int, in_channels: int, filters: int) -> 
     >>> conv1d_parameter_count(5, 1, 25)    # first layer of the MNIST-1D CNN
     150
     """
-    kernel_size = _int("kernel_size", kernel_size, 1)
-    in_channels = _int("in_channels", in_channels, 1)
-    filters = _int("filters", filters, 1)
+    kernel_size = check_int("kernel_size", kernel_size, minimum=1)
+    in_channels = check_int("in_channels", in_channels, minimum=1)
+    filters = check_int("filters", filters, minimum=1)
     return filters * (kernel_size * in_channels + 1)
 
 
@@ -407,8 +389,8 @@ def logistic_regression(n_inputs: int = 40, n_classes: int = 10) -> Any:
         Uncompiled; outputs logits (the softmax is inside the loss).  ``n_inputs * n_classes +
         n_classes`` parameters (410 for MNIST-1D, as published).
     """
-    n_inputs = _int("n_inputs", n_inputs, 1)
-    n_classes = _int("n_classes", n_classes, 2)
+    n_inputs = check_int("n_inputs", n_inputs, minimum=1)
+    n_classes = check_int("n_classes", n_classes, minimum=2)
     keras = _keras()
     return keras.Sequential([keras.Input(shape=(n_inputs,)), keras.layers.Dense(n_classes)],
                             name="logistic_regression")
@@ -439,11 +421,11 @@ def mlp(n_inputs: int = 40, n_hiddens: int = 100, n_classes: int = 10, residual:
     keras.Model
         Uncompiled; outputs logits.
     """
-    n_inputs = _int("n_inputs", n_inputs, 1)
-    n_hiddens = _int("n_hiddens", n_hiddens, 1)
-    n_classes = _int("n_classes", n_classes, 2)
+    n_inputs = check_int("n_inputs", n_inputs, minimum=1)
+    n_hiddens = check_int("n_hiddens", n_hiddens, minimum=1)
+    n_classes = check_int("n_classes", n_classes, minimum=2)
     if not isinstance(residual, (bool, np.bool_)):
-        raise TypeError(f"residual must be a bool, got {type(residual).__name__} ({residual!r})")
+        raise TypeError(f"residual must be a bool, got {describe(residual)}")
     keras = _keras()
     layers = keras.layers
     inputs = keras.Input(shape=(n_inputs,))
@@ -475,9 +457,9 @@ def cnn1d(length: int = 40, channels: int = 25, n_classes: int = 10) -> Any:
     keras.Sequential
         Uncompiled; outputs logits.
     """
-    length = _int("length", length, 1)
-    channels = _int("channels", channels, 1)
-    n_classes = _int("n_classes", n_classes, 2)
+    length = check_int("length", length, minimum=1)
+    channels = check_int("channels", channels, minimum=1)
+    n_classes = check_int("n_classes", n_classes, minimum=2)
     n = length
     for k in (5, 3, 3):
         n = conv1d_output_length(n, k, stride=2, padding=1)  # raises if the signal is too short
@@ -512,14 +494,14 @@ def cnn2d(side: int = 8, channels: Sequence[int] = (8, 16), n_classes: int = 10)
     keras.Sequential
         Uncompiled; takes ``(n, side * side)`` inputs and outputs logits.
     """
-    side = _int("side", side, 4)
+    side = check_int("side", side, minimum=4)
     if side % 4:
         raise ValueError(f"side must be divisible by 4 (two 2x2 poolings), got {side}")
     channels = tuple(channels)
     if len(channels) != 2:
         raise ValueError(f"channels must hold two filter counts, got {channels!r}")
-    c1, c2 = (_int("channels", c, 1) for c in channels)
-    n_classes = _int("n_classes", n_classes, 2)
+    c1, c2 = (check_int("channels", c, minimum=1) for c in channels)
+    n_classes = check_int("n_classes", n_classes, minimum=2)
     keras = _keras()
     layers = keras.layers
     return keras.Sequential(
@@ -563,16 +545,16 @@ class Trainer:
 
     def __init__(self, build: Callable[[], Any], batch_size: int = 100, learning_rate: float = 1e-2):
         if not callable(build):
-            raise TypeError(f"build must be a callable that returns a keras.Model, got {type(build).__name__}")
-        self.batch_size = _int("batch_size", batch_size, 1)
-        self.learning_rate = _positive_real("learning_rate", learning_rate)
+            raise TypeError(f"build must be a callable that returns a keras.Model, got {describe(build)}")
+        self.batch_size = check_int("batch_size", batch_size, minimum=1)
+        self.learning_rate = check_real("learning_rate", learning_rate, positive=True)
         keras = _keras()
         import tensorflow as tf
 
         self._build = build
         self.model = build()
         if not isinstance(self.model, keras.Model):
-            raise TypeError(f"build() must return a keras.Model, got {type(self.model).__name__}")
+            raise TypeError(f"build() must return a keras.Model, got {describe(self.model)}")
         self.optimizer = keras.optimizers.Adam(self.learning_rate)
         self.optimizer.build(self.model.trainable_variables)
         self._fresh_optimizer = [v.numpy() for v in self.optimizer.variables]
@@ -614,8 +596,8 @@ class Trainer:
         keras = _keras()
         import tensorflow as tf
 
-        seed = _check_seed(seed)
-        epochs = _int("epochs", epochs, 1)
+        seed = check_seed(seed)
+        epochs = check_int("epochs", epochs, minimum=1)
         (x, y), (x_test, y_test) = split
         n_inputs = self.model.inputs[0].shape[1:]
         for name, a, labels in (("x_train", x, y), ("x_test", x_test, y_test)):
@@ -659,7 +641,7 @@ def train_seeds(
     dict of str to ndarray of shape (len(seeds), epochs)
         One row per seed, in the order of ``seeds``.
     """
-    seeds = [_check_seed(s) for s in seeds]
+    seeds = [check_seed(s) for s in seeds]
     if not seeds:
         raise ValueError("seeds must not be empty")
     if not splits:
@@ -733,7 +715,7 @@ def plot_signals(x: ArrayLike, y: ArrayLike, per_class: int = 3, ax: Sequence[An
     x, y = np.asarray(x, dtype=float), np.asarray(y)
     if x.ndim != 2 or y.shape != (len(x),):
         raise ValueError(f"x must have shape (n, L) and y shape (n,), got {x.shape} and {y.shape}")
-    per_class = _int("per_class", per_class, 1)
+    per_class = check_int("per_class", per_class, minimum=1)
     classes = np.unique(y)
     if ax is None:
         ncols = min(5, len(classes))

@@ -25,6 +25,8 @@ import os
 import sys
 from types import ModuleType
 
+from companion._validation import check_choice, check_positive_int, check_seed
+
 __all__ = ["QUIET_ENV", "article_model", "quiet_environment", "setup", "steady_progress_bar"]
 
 #: Environment variables that keep TensorFlow from writing to stderr on import.
@@ -90,12 +92,10 @@ def setup(
     TypeError
         If ``seed`` is not an integer or ``None``.
     ValueError
-        If ``seed`` is negative.
+        If ``seed`` is outside ``[0, 2**32)``.
     """
-    from companion.seed import _check_seed
-
     if seed is not None:
-        _check_seed(seed)
+        check_seed(seed)
     quiet_environment()
     import tensorflow as tf
     from tensorflow import keras
@@ -178,13 +178,18 @@ def article_model(
     keras.Sequential
         Compiled with ``sparse_categorical_crossentropy`` and ``metrics=["accuracy"]``.
         Seed first (:func:`setup` or ``keras.utils.set_random_seed``) for reproducible weights.
+
+    Raises
+    ------
+    TypeError
+        If a width is not an integer.
+    ValueError
+        If a width is below 1 or ``dtype`` is neither ``"float32"`` nor ``"float64"``.
     """
-    for name, n in (("num_inputs", num_inputs), ("num_hiddens", num_hiddens),
-                    ("num_outputs", num_outputs)):
-        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-            raise ValueError(f"{name} must be a positive integer, got {n!r}")
-    if dtype not in ("float32", "float64"):
-        raise ValueError(f"dtype must be 'float32' or 'float64', got {dtype!r}")
+    num_inputs = check_positive_int("num_inputs", num_inputs)
+    num_hiddens = check_positive_int("num_hiddens", num_hiddens)
+    num_outputs = check_positive_int("num_outputs", num_outputs)
+    check_choice("dtype", dtype, ("float32", "float64"))
     quiet_environment()
     from tensorflow import keras
 

@@ -99,7 +99,7 @@ def test_attack_arguments_are_checked():
         attacks.membership_advantage([], [1.0])
     with pytest.raises(ValueError, match="nonmember_losses contains NaN"):
         attacks.attack_auc([1.0], [np.nan])
-    with pytest.raises(TypeError, match="threshold must be a number"):
+    with pytest.raises(TypeError, match=r"threshold must be a real number, got str \('0.5'\)"):
         attacks.loss_threshold_attack([1.0], "0.5")
 
 
@@ -153,11 +153,15 @@ def test_accuracy_under_fgsm_matches_the_examples_one_by_one():
 
 def test_fgsm_arguments_are_checked():
     m = _model()
-    with pytest.raises(ValueError, match="rho must be a finite number >= 0"):
+    with pytest.raises(ValueError, match=r"rho must be >= 0, got -0.1"):
         attacks.fgsm(m, X, Y, -0.1)
+    with pytest.raises(ValueError, match="rho must be a finite number, got inf"):
+        attacks.fgsm(m, X, Y, np.inf)
+    with pytest.raises(TypeError, match=r"rho must be a real number, got str"):
+        attacks.fgsm(m, X, Y, "0.1")
     with pytest.raises(ValueError, match="rhos must be a non-empty list"):
         attacks.accuracy_under_fgsm(m, X, Y, [])
-    with pytest.raises(ValueError, match="x has 4 features, but the model expects 5"):
+    with pytest.raises(ValueError, match=r"x has 4 features, but the model expects 5|x must have 5 features \(the model's input size\), got 4"):
         attacks.fgsm(m, X[:, :4], Y, 0.1)
 
 

@@ -35,8 +35,19 @@ def test_resample_preserves_constant_images_and_mean():
 def test_resample_rejects_non_square():
     with pytest.raises(ValueError, match=r"images must have shape \(n, h, h\)"):
         data.resample_images(np.zeros((2, 8, 7)), 10)
-    with pytest.raises(ValueError, match="n_out must be a positive integer"):
+    with pytest.raises(ValueError, match="size must be a positive integer, got 0"):
         data.resample_images(np.zeros((2, 8, 8)), 0)
+    with pytest.raises(TypeError, match=r"size must be a positive integer, got float \(10.0\)"):
+        data.resample_images(np.zeros((2, 8, 8)), 10.0)
+    with pytest.raises(TypeError, match="images must be a numeric array, got str"):
+        data.resample_images("images", 10)
+
+
+def test_area_resample_matrix_validates():
+    with pytest.raises(ValueError, match="n_out must be a positive integer, got 0"):
+        data.area_resample_matrix(8, 0)
+    with pytest.raises(TypeError, match=r"n_in must be a positive integer, got str \('8'\)"):
+        data.area_resample_matrix("8", 10)
 
 
 def test_load_digits_shapes_types_and_range():
@@ -81,9 +92,11 @@ def test_stratified_split_validation():
     y = np.array([0, 1] * 5)
     with pytest.raises(ValueError, match="same length, got 10 and 9"):
         data.stratified_split(x, y[:9])
-    with pytest.raises(ValueError, match=r"test_size must be a fraction in \(0, 1\), got 1.5"):
+    with pytest.raises(ValueError, match=r"test_size must be in \(0, 1\), got 1.5"):
         data.stratified_split(x, y, test_size=1.5)
-    with pytest.raises(ValueError, match="at least 2 samples"):
+    with pytest.raises(TypeError, match=r"test_size must be a number, got str \('0.2'\)"):
+        data.stratified_split(x, y, test_size="0.2")
+    with pytest.raises(ValueError, match="at least 2 samples of every class to be split stratified, got 1 of class 1"):
         data.stratified_split(x, np.array([0] * 9 + [1]))
     with pytest.raises(ValueError, match="one-dimensional"):
         data.stratified_split(x, y.reshape(5, 2))
@@ -96,3 +109,5 @@ def test_stratified_split_validation():
 def test_load_digits_rejects_bad_size():
     with pytest.raises(ValueError, match="size must be a positive integer, got 0"):
         data.load_digits(size=0)
+    with pytest.raises(TypeError, match=r"flatten must be a bool, got str \('no'\)"):
+        data.load_digits(flatten="no")

@@ -275,13 +275,13 @@ def test_shifted_model_gives_the_same_outputs_and_gradients_on_shifted_inputs(sh
 @pytest.mark.parametrize(
     ("call", "error", "match"),
     [(lambda m: explain.saliency("model", X), TypeError, "model must be a companion.nn.Sequential, got str"),
-     (lambda m: explain.saliency(m, X[:, :4]), ValueError, "x has 4 features, but the model expects 16"),
-     (lambda m: explain.saliency(m, X[0]), ValueError, r"x must have shape \(samples, 16\)"),
+     (lambda m: explain.saliency(m, X[:, :4]), ValueError, r"x must have 16 features \(the model's input size\), got 4"),
+     (lambda m: explain.saliency(m, X[0]), ValueError, r"x must be a 2-D array of shape \(samples, features\), got shape \(16,\); reshape"),
      (lambda m: explain.saliency(m, X, T, of="loss"), ValueError, "of must be 'probability' or 'logit'"),
      (lambda m: explain.saliency(m, X, 3), ValueError, r"target must be in \[0, 3\)"),
      (lambda m: explain.saliency(m, X, [0, 1]), ValueError, "target must be an int or 6 ints"),
-     (lambda m: explain.integrated_gradients(m, X, T, steps=0), ValueError, "steps must be >= 1, got 0"),
-     (lambda m: explain.integrated_gradients(m, X, T, steps=2.5), TypeError, "steps must be an int"),
+     (lambda m: explain.integrated_gradients(m, X, T, steps=0), ValueError, "steps must be an integer >= 1, got 0"),
+     (lambda m: explain.integrated_gradients(m, X, T, steps=2.5), TypeError, r"steps must be an integer, got float \(2.5\)"),
      (lambda m: explain.integrated_gradients(m, X, T, rule="left"), ValueError, "rule must be 'midpoint' or"),
      (lambda m: explain.integrated_gradients(m, X, T, baseline=np.zeros(5)), ValueError, "baseline must be"),
      (lambda m: explain.occlusion(m, X, T, patch=5), ValueError, "patch must be at most 4"),
@@ -291,6 +291,10 @@ def test_shifted_model_gives_the_same_outputs_and_gradients_on_shifted_inputs(sh
      (lambda m: explain.spearman([1.0, 2.0], [1.0, 2.0, 3.0]), ValueError, "a and b must have the same shape"),
      (lambda m: explain.top_k_overlap([1.0, 2.0], [1.0, 2.0], 3), ValueError, "k must be at most 2"),
      (lambda m: explain.randomize_layers(m, 4), ValueError, "top must be at most 3"),
+     (lambda m: explain.randomize_layers(m, 1, seed=-1), ValueError, r"seed must be an int in \[0, 2\*\*32\), got -1"),
+     (lambda m: explain.randomize_layers(m, 1, seed=0.5), TypeError, r"seed must be an int in \[0, 2\*\*32\), got float"),
+     (lambda m: explain.occlusion(m, X, T, fill=np.nan), ValueError, "fill must be a finite number, got nan"),
+     (lambda m: explain.deletion_curve(m, X, X, T, fill="0"), TypeError, r"fill must be a real number, got str"),
      (lambda m: explain.shift_inputs(m, np.zeros(3)), ValueError, "shift must be a finite number or 16")],
 )
 def test_bad_arguments_are_refused_and_change_nothing(call, error, match):

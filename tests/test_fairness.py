@@ -140,7 +140,7 @@ def test_base_rates_formula():
     assert fairness.base_rates(shift=0.0) == (0.5, 0.5)
     a, b = fairness.base_rates(shift=1.0, outcome_noise=0.5)
     assert a == 0.5 and abs(b - norm.cdf(-1 / math.sqrt(1.25))) < 1e-15
-    with pytest.raises(ValueError, match="shift must be a finite number >= 0, got -1"):
+    with pytest.raises(ValueError, match="shift must be >= 0, got -1"):
         fairness.base_rates(shift=-1)
 
 
@@ -156,17 +156,17 @@ def test_population_is_reproducible_and_split_is_two_draws_from_one_seed():
 
 
 def test_population_arguments_are_validated():
-    with pytest.raises(ValueError, match="n must be at least 1, got 0"):
+    with pytest.raises(ValueError, match="n must be a positive integer, got 0"):
         fairness.make_population(0)
-    with pytest.raises(TypeError, match="n must be an int, got float"):
+    with pytest.raises(TypeError, match=r"n must be a positive integer, got float \("):
         fairness.make_population(10.0)
     with pytest.raises(ValueError, match=r"minority_share must be in \(0, 1\), got 1"):
         fairness.make_population(10, minority_share=1)
-    with pytest.raises(ValueError, match="proxy_noise must be a finite number >= 0"):
+    with pytest.raises(ValueError, match="proxy_noise must be >= 0, got"):
         fairness.make_population(10, proxy_noise=-0.1)
     with pytest.raises(TypeError, match="unknown setting"):
         fairness.make_split(10, 10, minority=0.3)
-    with pytest.raises(ValueError, match="n_test must be at least 1"):
+    with pytest.raises(ValueError, match="n_test must be a positive integer, got 0"):
         fairness.make_split(10, 0)
 
 
@@ -272,7 +272,7 @@ def test_thresholds_are_validated():
     scores, y, group = _scores_case(1, 40)
     with pytest.raises(ValueError, match="constraint must be 'demographic_parity' or 'equal_opportunity'"):
         fairness.group_thresholds(scores, y, group, constraint="equalized_odds")
-    with pytest.raises(ValueError, match="grid_size must be at least 1"):
+    with pytest.raises(ValueError, match="grid_size must be a positive integer, got 0"):
         fairness.group_thresholds(scores, y, group, grid_size=0)
     with pytest.raises(ValueError, match="scores must be finite"):
         fairness.group_thresholds(np.full(40, np.nan), y, group)

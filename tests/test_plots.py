@@ -35,6 +35,30 @@ def test_plot_digits_validation():
         plots.plot_digits(np.zeros((2, 99)))
     with pytest.raises(ValueError, match="labels has 1 entries but there are 2 images"):
         plots.plot_digits(np.zeros((2, 4, 4)), labels=[1])
+    with pytest.raises(ValueError, match="ncols must be a positive integer, got 0"):
+        plots.plot_digits(np.zeros((2, 4, 4)), ncols=0)
+    with pytest.raises(TypeError, match=r"ncols must be a positive integer, got float \(2.0\)"):
+        plots.plot_digits(np.zeros((2, 4, 4)), ncols=2.0)
+
+
+def test_new_axes_reuses_given_axes_or_makes_one():
+    fig, ax = plots.new_axes(None, figsize=(3.0, 2.0))
+    assert tuple(fig.get_size_inches()) == (3.0, 2.0) and fig.axes == [ax]
+    assert plots.new_axes(ax) == (fig, ax)
+
+
+def test_every_public_name_is_reexported_from_its_home_module():
+    import importlib
+
+    homes = {plots.style: {"BOOK_STYLE", "PALETTE", "new_axes", "new_figure", "use_book_style"},
+             plots.learning: {"plot_confusion_matrix", "plot_digits", "plot_history"},
+             plots.charts: {"plot_log_bars", "plot_semilog", "plot_timeline"},
+             plots.neurons: {"plot_binary_problem", "plot_raster"}}
+    assert set().union(*homes.values()) == set(plots.__all__)
+    for module, names in homes.items():
+        assert set(module.__all__) == names
+        for name in names:
+            assert getattr(plots, name) is getattr(importlib.import_module(module.__name__), name)
 
 
 def test_plot_history_draws_training_and_validation():

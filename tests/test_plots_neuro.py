@@ -39,8 +39,10 @@ def test_plot_raster_one_row_per_trial_top_down():
     assert ax.get_xlim() == (0.0, 100.0)
     with pytest.raises(ValueError, match="at least one"):
         plots.plot_raster([], 10.0)
-    with pytest.raises(ValueError, match="duration must be positive"):
+    with pytest.raises(ValueError, match=r"duration must be > 0, got 0.0"):
         plots.plot_raster([[1.0]], 0.0)
+    with pytest.raises(TypeError, match=r"duration must be a real number, got str \('1'\)"):
+        plots.plot_raster([[1.0]], "1")
 
 
 def test_plot_binary_problem_points_and_line():

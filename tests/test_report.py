@@ -50,8 +50,9 @@ def test_sig_repr_has_at_most_the_requested_digits():
     [
         ({"x": "1.0", "digits": 3}, TypeError, "x must be a real number, got str"),
         ({"x": True, "digits": 3}, TypeError, "x must be a real number, got bool"),
-        ({"x": 1.0, "digits": 0}, ValueError, r"digits must be in \[1, 15\], got 0"),
-        ({"x": 1.0, "digits": 2.0}, TypeError, "digits must be an int, got float"),
+        ({"x": 1.0, "digits": 0}, ValueError, r"digits must be an integer in \[1, 15\], got 0"),
+        ({"x": 1.0, "digits": 16}, ValueError, r"digits must be an integer in \[1, 15\], got 16"),
+        ({"x": 1.0, "digits": 2.0}, TypeError, r"digits must be an integer, got float \(2.0\)"),
     ],
 )
 def test_sig_errors_name_the_argument(kwargs, error, match):

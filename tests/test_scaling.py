@@ -87,7 +87,7 @@ def test_power_law_window_validation():
         scaling.power_law_window([10, 20, 40], [0.2, 0.3, 0.1], [1e-3] * 3)
     with pytest.raises(ValueError, match="same length"):
         scaling.power_law_window([10, 20, 40], [0.2, 0.3, 0.1], [0.1, 0.1])
-    with pytest.raises(TypeError, match="min_points must be an int"):
+    with pytest.raises(TypeError, match=r"min_points must be a positive integer, got float \("):
         scaling.power_law_window([10, 20, 40], [0.2, 0.3, 0.1], [0.1] * 3, min_points=2.0)
 
 
@@ -217,7 +217,7 @@ def test_shard_sizes():
     assert scaling.shard_sizes(10, 4) == [3, 3, 2, 2]
     with pytest.raises(ValueError, match="at most n"):
         scaling.shard_sizes(3, 4)
-    with pytest.raises(TypeError, match="workers must be an int"):
+    with pytest.raises(TypeError, match=r"workers must be a positive integer, got "):
         scaling.shard_sizes(3, 2.0)
 
 

@@ -256,7 +256,7 @@ def test_trainer_validation(mnist1d):
         trainer.run(0, mnist1d, 0)
     with pytest.raises(TypeError, match="build must be a callable"):
         structures.Trainer("cnn")
-    with pytest.raises(ValueError, match="learning_rate must be positive"):
+    with pytest.raises(ValueError, match="learning_rate must be > 0, got 0.0"):
         structures.Trainer(structures.mlp, learning_rate=0.0)
 
 

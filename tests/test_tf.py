@@ -86,8 +86,10 @@ def test_quiet_environment_fills_unset_and_empty(monkeypatch):
 
 
 def test_setup_validates_seed():
-    with pytest.raises(TypeError, match="seed must be an int"):
+    with pytest.raises(TypeError, match=r"seed must be an int in \[0, 2\*\*32\), got str \('0'\)"):
         ctf.setup(seed="0")
+    with pytest.raises(ValueError, match=r"seed must be an int in \[0, 2\*\*32\), got -1"):
+        ctf.setup(seed=-1)
 
 
 def test_article_model_architecture_and_parameter_count():
@@ -102,8 +104,13 @@ def test_article_model_architecture_and_parameter_count():
 
 
 def test_article_model_validates_widths():
+    # a wrong value is a ValueError, a wrong type a TypeError (it was a ValueError before issue 14)
     with pytest.raises(ValueError, match="num_hiddens must be a positive integer, got 0"):
         ctf.article_model(num_hiddens=0)
+    with pytest.raises(TypeError, match=r"num_inputs must be a positive integer, got float \(100.0\)"):
+        ctf.article_model(num_inputs=100.0)
+    with pytest.raises(TypeError, match=r"num_outputs must be a positive integer, got bool \(True\)"):
+        ctf.article_model(num_outputs=True)
 
 
 def test_article_model_float64_computes_in_float64():
@@ -120,7 +127,7 @@ def test_article_model_float64_computes_in_float64():
 
 
 def test_article_model_validates_dtype():
-    with pytest.raises(ValueError, match="dtype must be 'float32' or 'float64', got 'float16'"):
+    with pytest.raises(ValueError, match=r"dtype must be one of \['float32', 'float64'\], got 'float16'"):
         ctf.article_model(dtype="float16")
 
 

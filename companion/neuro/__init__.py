@@ -10,6 +10,8 @@ perceptron
     Rosenblatt's perceptron learning rule; a hand-wired two-layer threshold network for XOR.
 lif
     The leaky integrate-and-fire neuron: exact simulation, closed-form rate, f-I curve, ReLU fit.
+hh_channels
+    The Hodgkin-Huxley gating kinetics: rate functions, steady states, time constants.
 hodgkin_huxley
     The Hodgkin-Huxley squid axon (-65 mV convention), RK4 on batches of currents, f-I curve.
 plasticity
@@ -18,6 +20,8 @@ feedback_alignment
     A two-layer network trained with backpropagation, with feedback alignment, or only in its last layer.
 spikes
     Poisson spike trains and firing-rate estimates.
+timing
+    The time grid the simulated models share (``n_steps_of``).
 
 Units: time ms, voltage mV, rate Hz; LIF current nA (resistance MOhm); Hodgkin-Huxley current
 density uA/cm^2.
@@ -26,9 +30,7 @@ density uA/cm^2.
 from __future__ import annotations
 
 from companion.neuro.feedback_alignment import RULES, TwoLayerTrace, teacher_task, train_two_layer
-from companion.neuro.hodgkin_huxley import (
-    HHResult,
-    HodgkinHuxley,
+from companion.neuro.hh_channels import (
     alpha_h,
     alpha_m,
     alpha_n,
@@ -38,6 +40,7 @@ from companion.neuro.hodgkin_huxley import (
     steady_state,
     time_constants,
 )
+from companion.neuro.hodgkin_huxley import HHResult, HodgkinHuxley
 from companion.neuro.lif import LIFNeuron, LIFResult, ReluFit, fit_relu
 from companion.neuro.mcculloch_pitts import (
     GATES,

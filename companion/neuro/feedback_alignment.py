@@ -29,7 +29,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from companion.neuro._checks import check_array, check_int, check_real, check_rng
+from companion._validation import check_array, check_positive_int, check_real, check_rng
 
 __all__ = ["RULES", "TwoLayerTrace", "train_two_layer", "teacher_task"]
 
@@ -116,9 +116,9 @@ def train_two_layer(
         raise ValueError(f"X and Y need the same, nonzero number of rows, got {X.shape[0]} and {Y.shape[0]}")
     if rule not in RULES:
         raise ValueError(f"rule must be one of {RULES}, got {rule!r}")
-    n_hidden = check_int("n_hidden", n_hidden)
+    n_hidden = check_positive_int("n_hidden", n_hidden)
     lr = check_real("lr", lr, positive=True)
-    epochs = check_int("epochs", epochs)
+    epochs = check_positive_int("epochs", epochs)
     gen = check_rng(rng)
     n, n_in = X.shape
     n_out = Y.shape[1]
@@ -172,8 +172,8 @@ def teacher_task(
     Y : ndarray of shape (n_samples, n_out)
         Targets.
     """
-    n_samples, n_in = check_int("n_samples", n_samples), check_int("n_in", n_in)
-    n_hidden, n_out = check_int("n_hidden", n_hidden), check_int("n_out", n_out)
+    n_samples, n_in = check_positive_int("n_samples", n_samples), check_positive_int("n_in", n_in)
+    n_hidden, n_out = check_positive_int("n_hidden", n_hidden), check_positive_int("n_out", n_out)
     gen = check_rng(rng)
     T1 = gen.normal(0.0, 2.0 / np.sqrt(n_in), size=(n_hidden, n_in))
     T2 = gen.normal(0.0, 1.0 / np.sqrt(n_hidden), size=(n_out, n_hidden))

@@ -53,7 +53,8 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from companion.neuro._checks import check_array, check_real, n_steps_of
+from companion._validation import check_array, check_real
+from companion.neuro.timing import n_steps_of
 
 __all__ = ["LIFNeuron", "LIFResult", "ReluFit", "fit_relu"]
 
@@ -302,7 +303,7 @@ class ReluFit(NamedTuple):
 
 
 def fit_relu(currents: ArrayLike, rates: ArrayLike, threshold: float | None = None) -> ReluFit:
-    r"""Fit a rectified linear unit to an f-I curve: how ReLU-like is a neuron?
+    r"""Fit a rectified linear unit to an f-I curve: how ReLU-like is a neuron.
 
     A straight line :math:`r = a (I - I_0)` is fitted by least squares to the points with a positive
     rate, and the ReLU :math:`a \max(0, I - I_0)` it defines is compared with every point:

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from companion.neuro._checks import check_array, check_int, check_real
+from companion._validation import check_array, check_positive_int, check_real, describe
 
 __all__ = [
     "GATES",
@@ -110,7 +110,7 @@ def boolean_inputs(n_inputs: int) -> NDArray[np.int64]:
            [1, 0],
            [1, 1]])
     """
-    n_inputs = check_int("n_inputs", n_inputs)
+    n_inputs = check_positive_int("n_inputs", n_inputs)
     return np.array(list(itertools.product((0, 1), repeat=n_inputs)), dtype=np.int64)
 
 
@@ -133,7 +133,7 @@ def truth_table(
     outputs : ndarray of shape (2**n_inputs,)
     """
     if not callable(unit):
-        raise TypeError(f"unit must be callable, got {type(unit).__name__}")
+        raise TypeError(f"unit must be callable, got {describe(unit)}")
     if n_inputs is None:
         if not hasattr(unit, "n_inputs"):
             raise TypeError("n_inputs must be given for a unit without an n_inputs attribute")
@@ -181,9 +181,9 @@ def logic_gate(name: str, n_inputs: int = 2) -> McCullochPittsUnit:
     array([1, 1, 1, 0])
     """
     if not isinstance(name, str):
-        raise TypeError(f"name must be a str, got {type(name).__name__}")
+        raise TypeError(f"name must be a str, got {describe(name)}")
     key = name.upper()
-    n = check_int("n_inputs", n_inputs)
+    n = check_positive_int("n_inputs", n_inputs)
     if key == "NOT":
         return McCullochPittsUnit(np.array([-1.0]), 0.0)
     ones = np.ones(n)
@@ -235,7 +235,7 @@ def search_threshold_unit(target: ArrayLike, max_weight: int = 3) -> McCullochPi
         raise ValueError(f"target must have 2**n_inputs entries (2, 4, 8, ...), got {t.size}")
     if not np.all((t == 0) | (t == 1)):
         raise ValueError("target must be binary (0 or 1)")
-    k = check_int("max_weight", max_weight)
+    k = check_positive_int("max_weight", max_weight)
     if (2 * k + 1) ** n > 10**6:
         raise ValueError(
             f"max_weight {k} with {n} inputs means {(2 * k + 1) ** n} weight vectors: too many to search"

@@ -28,7 +28,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from companion.neuro._checks import check_array, check_int, check_real, check_rng
+from companion._validation import check_array, check_positive_int, check_real, check_rng, describe
 from companion.neuro.mcculloch_pitts import McCullochPittsUnit, check_binary, logic_gate
 
 __all__ = ["Perceptron", "PerceptronFit", "ThresholdNetwork", "xor_network"]
@@ -99,9 +99,9 @@ class Perceptron:
         rng: np.random.Generator | int | None = None,
     ) -> None:
         self.lr = check_real("lr", lr, positive=True)
-        self.max_epochs = check_int("max_epochs", max_epochs)
+        self.max_epochs = check_positive_int("max_epochs", max_epochs)
         if not isinstance(shuffle, (bool, np.bool_)):
-            raise TypeError(f"shuffle must be a bool, got {type(shuffle).__name__}")
+            raise TypeError(f"shuffle must be a bool, got {describe(shuffle)}")
         self.shuffle = bool(shuffle)
         self._rng = check_rng(rng)
         self.w: NDArray[np.float64] | None = None
@@ -204,7 +204,7 @@ class ThresholdNetwork:
         if not hidden or not all(isinstance(u, McCullochPittsUnit) for u in hidden):
             raise TypeError("hidden must be a non-empty sequence of McCullochPittsUnit")
         if not isinstance(self.output, McCullochPittsUnit):
-            raise TypeError(f"output must be a McCullochPittsUnit, got {type(self.output).__name__}")
+            raise TypeError(f"output must be a McCullochPittsUnit, got {describe(self.output)}")
         if len({u.n_inputs for u in hidden}) != 1:
             raise ValueError("all hidden units must have the same number of inputs")
         if self.output.n_inputs != len(hidden):

@@ -30,7 +30,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from companion.neuro._checks import check_array, check_int, check_real, check_rng
+from companion._validation import check_array, check_positive_int, check_real, check_rng
 
 __all__ = ["cosine_similarity", "hebb", "leading_eigenvector", "oja"]
 
@@ -42,7 +42,7 @@ def _run(
     if X.shape[0] == 0:
         raise ValueError("X must have at least one sample, got 0")
     lr = check_real("lr", lr, positive=True)
-    epochs = check_int("epochs", epochs)
+    epochs = check_positive_int("epochs", epochs)
     gen = check_rng(rng)
     d = X.shape[1]
     if w0 is None:

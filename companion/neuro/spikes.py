@@ -31,7 +31,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from companion.neuro._checks import check_array, check_int, check_real, check_rng, n_steps_of
+from companion._validation import check_array, check_positive_int, check_real, check_rng
+from companion.neuro.timing import n_steps_of
 
 __all__ = [
     "binned_rate",
@@ -129,7 +130,7 @@ def poisson_spike_train(
         )
     shape: tuple[int, ...] = (n_bins,)
     if n_trials is not None:
-        shape = (check_int("n_trials", n_trials), n_bins)
+        shape = (check_positive_int("n_trials", n_trials), n_bins)
     gen = check_rng(rng)
     return gen.random(shape) < p
 

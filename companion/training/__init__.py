@@ -16,6 +16,29 @@ Each function's docstring names the numbered equation of chapter 3 that it imple
 
 from __future__ import annotations
 
-from companion.training import backprop, equations, figures, init_experiments, loop, loss, surfaces
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from companion.training import (
+        backprop,
+        equations,
+        figures,
+        init_experiments,
+        loop,
+        loss,
+        surfaces,
+    )
 
 __all__ = ["backprop", "equations", "figures", "init_experiments", "loop", "loss", "surfaces"]
+
+
+def __getattr__(name: str) -> Any:
+    # Loaded on first use: ``figures`` needs matplotlib, the rest NumPy alone.
+    if name in __all__:
+        return importlib.import_module(f"companion.training.{name}")
+    raise AttributeError(f"module 'companion.training' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -27,6 +27,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from companion import nn
+from companion._validation import check_rng
 
 __all__ = [
     "SignalStats",
@@ -101,7 +102,7 @@ def propagate(
         ``activation_std[l]`` is the standard deviation of all entries of :math:`A^{(l+1)}`;
         ``gradient_std[l]`` that of :math:`\\partial L/\\partial Z^{(l+1)}`.
     """
-    gen = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+    gen = check_rng(rng)
     act = nn.activations.get(activation)
     a = np.asarray(x, dtype=np.float64)
     cache, act_std = [], []

@@ -201,8 +201,8 @@ def test_fi_curve_shape():
     [
         ({"C_m": 0.0}, ValueError, "C_m must be > 0"),
         ({"g_Na": -1.0}, ValueError, "g_Na must be >= 0"),
-        ({"g_L": float("nan")}, ValueError, "g_L must be finite"),
-        ({"E_K": float("-inf")}, ValueError, "E_K must be finite"),
+        ({"g_L": float("nan")}, ValueError, "g_L must be a finite number, got"),
+        ({"E_K": float("-inf")}, ValueError, "E_K must be a finite number, got"),
         ({"E_Na": "50"}, TypeError, "E_Na must be a real number"),
     ],
 )
@@ -217,7 +217,7 @@ def test_parameter_validation(kwargs, error, match):
         ((10.0, 0.0), {}, ValueError, "duration must be > 0"),
         ((10.0, 10.0), {"dt": 0.0}, ValueError, "dt must be > 0"),
         ((10.0, 10.0), {"dt": -0.01}, ValueError, "dt must be > 0"),
-        ((10.0, 10.0), {"dt": float("inf")}, ValueError, "dt must be finite"),
+        ((10.0, 10.0), {"dt": float("inf")}, ValueError, "dt must be a finite number, got"),
         ((np.ones((2, 2)), 10.0), {}, ValueError, "I must be 0 or 1-dimensional"),
         ((float("nan"), 10.0), {}, ValueError, "I must contain only finite"),
         ((np.array([]), 10.0), {}, ValueError, "at least one current"),
@@ -226,7 +226,7 @@ def test_parameter_validation(kwargs, error, match):
         ((10.0, 10.0), {"y0": [0.0, 0.0, 0.0]}, ValueError, r"y0 must have shape \(4,\)"),
         (([1.0, 2.0], 10.0), {"y0": np.zeros((4, 3))}, ValueError, r"\(4, 2\) for 2 current"),
         ((10.0, 10.0), {"record": 1}, TypeError, "record must be a bool"),
-        ((10.0, 10.0), {"threshold": float("nan")}, ValueError, "threshold must be finite"),
+        ((10.0, 10.0), {"threshold": float("nan")}, ValueError, "threshold must be a finite number, got"),
     ],
 )
 def test_simulate_validation(args, kwargs, error, match):

@@ -99,12 +99,12 @@ def test_threshold_network_validation():
     "kwargs, error, match",
     [
         ({"lr": 0.0}, ValueError, "lr must be > 0"),
-        ({"lr": float("nan")}, ValueError, "lr must be finite"),
-        ({"max_epochs": 0}, ValueError, "max_epochs must be >= 1"),
-        ({"max_epochs": 2.5}, TypeError, "max_epochs must be an int"),
+        ({"lr": float("nan")}, ValueError, "lr must be a finite number, got"),
+        ({"max_epochs": 0}, ValueError, "max_epochs must be a positive integer, got 0"),
+        ({"max_epochs": 2.5}, TypeError, r"max_epochs must be a positive integer, got float \(2.5\)"),
         ({"shuffle": "yes"}, TypeError, "shuffle must be a bool"),
         ({"rng": "seed"}, TypeError, "rng must be a numpy.random.Generator"),
-        ({"rng": -1}, ValueError, "rng as a seed"),
+        ({"rng": -1}, ValueError, r"rng must be an int in \[0, 2\*\*32\), got -1"),
     ],
 )
 def test_constructor_validation(kwargs, error, match):

@@ -88,7 +88,7 @@ def test_leading_eigenvector_and_cosine(data_2d):
         ({"lr": 0.0}, ValueError, "lr must be > 0"),
         ({"lr": -0.1}, ValueError, "lr must be > 0"),
         ({"w0": [1.0, 2.0, 3.0]}, ValueError, "w0 has 3 entries, but X has 2 features"),
-        ({"epochs": 0}, ValueError, "epochs must be >= 1"),
+        ({"epochs": 0}, ValueError, "epochs must be a positive integer, got 0"),
         ({"rng": 1.5}, TypeError, "rng must be"),
     ],
 )

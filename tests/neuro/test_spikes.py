@@ -98,7 +98,7 @@ def test_smoothed_rate_preserves_spike_count_and_shape():
     [
         (lambda: poisson_spike_times(-1.0, 100.0), ValueError, "rate must be >= 0"),
         (lambda: poisson_spike_times(10.0, 0.0), ValueError, "duration must be > 0"),
-        (lambda: poisson_spike_times(float("nan"), 10.0), ValueError, "rate must be finite"),
+        (lambda: poisson_spike_times(float("nan"), 10.0), ValueError, "rate must be a finite number, got"),
         (lambda: poisson_spike_times(10.0, 10.0, rng="a"), TypeError, "rng must be"),
         (lambda: poisson_spike_train(10.0, 100.0, dt=0.0), ValueError, "dt must be > 0"),
         (lambda: poisson_spike_train(10.0, -1.0), ValueError, "duration must be > 0"),
@@ -106,7 +106,7 @@ def test_smoothed_rate_preserves_spike_count_and_shape():
         (lambda: poisson_spike_train(np.ones(7), 100.0, dt=1.0), ValueError, r"one value per bin \(100"),
         (lambda: poisson_spike_train(np.ones((2, 100)), 100.0), ValueError, "rate must be 0 or 1-dim"),
         (lambda: poisson_spike_train([-1.0] * 100, 100.0), ValueError, "rate must be >= 0"),
-        (lambda: poisson_spike_train(10.0, 100.0, n_trials=0), ValueError, "n_trials must be >= 1"),
+        (lambda: poisson_spike_train(10.0, 100.0, n_trials=0), ValueError, "n_trials must be a positive integer, got 0"),
         (lambda: spike_count_rate([1.0], 5.0, 5.0), ValueError, "t_stop must be > t_start"),
         (lambda: spike_count_rate([[1.0]], 0.0, 5.0), ValueError, "spike_times must be 1-dim"),
         (lambda: binned_rate([1.0], 10.0, 20.0), ValueError, "bin_width must be <= duration"),

@@ -97,7 +97,7 @@ def test_quadratic_and_rosenbrock():
     assert surfaces.rosenbrock([1.0, 1.0]) == 0.0 and surfaces.rosenbrock([0.0, 0.0]) == 1.0
     for f, g in ((surfaces.quadratic, surfaces.quadratic_gradient),
                  (surfaces.rosenbrock, surfaces.rosenbrock_gradient)):
-        assert nn.check_gradient(lambda v: float(f(v)), g, np.array([-0.7, 0.4])) < 1e-6
+        assert nn.check_gradient(lambda v, f=f: float(f(v)), g, np.array([-0.7, 0.4])) < 1e-6
     gx, gy, values = surfaces.grid_values(surfaces.rosenbrock, (-2, 2), (-1, 3), n=11)
     assert values.shape == (11, 11) and values.min() >= 0
 
