@@ -11,8 +11,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["BRAIN", "DP_SGD_EXAMPLE", "MILESTONES", "MNIST1D", "MNIST1D_RERUN", "MODELS", "PRIVACY",
-           "TRAINING_COMPUTE", "TRAINING_ENERGY", "Fact", "Milestone", "TrainingRun", "dense_parameter_count"]
+__all__ = ["BRAIN", "BRAIN_REGIONS", "DP_SGD_EXAMPLE", "MILESTONES", "MNIST1D", "MNIST1D_RERUN",
+           "MODELS", "OPTDIGITS", "PRIVACY", "TRAINING_COMPUTE", "TRAINING_ENERGY", "Fact", "Milestone",
+           "TrainingRun", "dense_parameter_count"]
 
 
 class Fact(NamedTuple):
@@ -80,8 +81,11 @@ MILESTONES: tuple[Milestone, ...] = (
     Milestone(1949, "Hebb's learning postulate", "hebb1949organization"),
     Milestone(1958, "Rosenblatt's perceptron", "rosenblatt1958perceptron"),
     Milestone(1969, "Minsky & Papert: limits of perceptrons", "minsky1969perceptrons"),
+    Milestone(1970, "Linnainmaa: reverse-mode differentiation", "linnainmaa1970representation"),
+    Milestone(1974, "Werbos: backprop for networks", "werbos1974beyond"),
+    Milestone(1980, "Fukushima's neocognitron", "fukushima1980neocognitron"),
     Milestone(1986, "Backpropagation popularised", "rumelhart1986learning"),
-    Milestone(1989, "Convolutional network reads zip codes", "lecun1989backpropagation"),
+    Milestone(1989, "Convolutional network trained by backpropagation", "lecun1989backpropagation"),
     Milestone(2012, "AlexNet wins ImageNet", "krizhevsky2012imagenet"),
     Milestone(2017, "Transformer", "vaswani2017attention"),
 )
@@ -149,6 +153,35 @@ MNIST1D_RERUN: dict[str, Fact] = {
     "logistic regression, shuffled": Fact(0.315, 0.0, "test accuracy", "greydanus2020mnist1d"),
     "MLP, shuffled": Fact(0.660, 0.0, "test accuracy", "greydanus2020mnist1d"),
     "CNN, shuffled": Fact(0.587, 0.0, "test accuracy", "greydanus2020mnist1d"),
+}
+
+
+#: Neuron counts by region.  Azevedo et al. (2009) counted nuclei of whole regions (isotropic
+#: fractionator); Pakkenberg & Gundersen (1997) counted neocortical neurons by stereology in 94 brains,
+#: the same laboratory and region as ``BRAIN["neocortical synapses"]`` (Pakkenberg et al. 2003): divide
+#: synapses by *these* neurons for synapses per neocortical neuron, not by the whole cortex's count.
+BRAIN_REGIONS: dict[str, Fact] = {
+    "cerebral cortex neurons": Fact(16.34e9, 2.17e9, "neurons", "azevedo2009equal",
+                                    "grey and white matter of the cerebral cortex"),
+    "cerebellum neurons": Fact(69.03e9, 6.65e9, "neurons", "azevedo2009equal",
+                               "about 80% of all neurons, in 10% of the mass"),
+    "neocortical neurons, women": Fact(19e9, 0.0, "neurons", "pakkenberg1997neocortical",
+                                       "mean of the female brains, ages 20-90 (abstract)"),
+    "neocortical neurons, men": Fact(23e9, 0.0, "neurons", "pakkenberg1997neocortical",
+                                     "mean of the male brains, 16% more than women (abstract)"),
+}
+
+
+#: scikit-learn's ``load_digits`` is the test set of the UCI "optical recognition of handwritten
+#: digits" data (its description in ``sklearn.datasets`` and the UCI page): 43 people filled in the
+#: forms, 30 of them wrote the training set and 13 others the test set.  A random split of
+#: scikit-learn's copy therefore puts the same 13 writers on both sides.
+OPTDIGITS: dict[str, Fact] = {
+    "test images": Fact(1797, 0.0, "images", "alpaydin1998optdigits", "scikit-learn's load_digits"),
+    "training images": Fact(3823, 0.0, "images", "alpaydin1998optdigits", "not shipped by scikit-learn"),
+    "writers": Fact(43, 0.0, "people", "alpaydin1998optdigits"),
+    "training-set writers": Fact(30, 0.0, "people", "alpaydin1998optdigits"),
+    "test-set writers": Fact(13, 0.0, "people", "alpaydin1998optdigits", "different from the 30"),
 }
 
 

@@ -193,7 +193,6 @@ TYPED_NUMBER_ALLOW_LIST = {
 _ROLE = re.compile(r"\{[a-z:-]+\}`[^`]*`")
 _SKIP = [
     re.compile(r"```\{math\}.*?```", re.S),               # display math blocks
-    re.compile(r"^```(?!\{).*?^```", re.S | re.M),        # code fences (not directives: they hold prose)
     re.compile(r"\$\$.*?\$\$", re.S),                      # display math
     _ROLE,                                                   # glue, cite, ref, eq, term ... roles
     re.compile(r"`[^`\n]*`"),                               # code spans
@@ -216,12 +215,36 @@ def _prose(path: pathlib.Path) -> list[str]:
     return [path.read_text()]
 
 
+_FENCE = re.compile(r"^\s*(`{3,}|:{3,})(.*)$")
+
+
+def _without_code_fences(text: str) -> str:
+    """Drop the lines inside code fences; keep directives' bodies (```{note} ... ```), which are prose.
+
+    Fences nest (a directive may hold a code block), so they are matched line by line on a stack.
+    """
+    kept, stack = [], []  # stack of (fence, is_code)
+    for line in text.splitlines():
+        m = _FENCE.match(line)
+        if m:
+            fence, info = m.group(1), m.group(2).strip()
+            if stack and not info and fence == stack[-1][0]:
+                stack.pop()
+            else:
+                stack.append((fence, not info.startswith("{")))
+            continue
+        if not any(is_code for _, is_code in stack):
+            kept.append(line)
+    return "\n".join(kept)
+
+
 def _typed_numbers(text: str) -> list[str]:
     """Numbers typed in markdown outside glue roles, math, citations and code spans.
 
     Single digits are words ("3 layers"); a number of two or more digits, a decimal or a percentage is
     flagged unless it is on the allow-list or a year.
     """
+    text = _without_code_fences(text)
     for rx in _SKIP:
         text = rx.sub(" ", text)
     found = []
@@ -240,6 +263,10 @@ def test_typed_number_scan_sees_prose_only():
     text = ("After 150 epochs {glue:text}`acc:.3f` $x^{20}$ `n=50` {cite:p}`hebb1949` in 1986 "
             "[link](https://a.b/12) reaches 97.5% with 10 classes, 0.5 and 3 layers.")
     assert _typed_numbers(text) == ["150", "97.5%", "0.5"]
+    # prose between two directives is scanned; code inside a directive is not
+    fenced = ("```{note}\nA note, 11 units.\n```\nAfter 300 epochs.\n```{exercise}\nTry 12.\n"
+              "```python\nfit(epochs=400)\n```\n```\n```\nprint(500)\n```\n")
+    assert _typed_numbers(fenced) == ["11", "300", "12"]
 
 
 @pytest.mark.parametrize("path", PROSE_PAGES, ids=lambda p: p.parent.name + "/" + p.stem)

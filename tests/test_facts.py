@@ -22,6 +22,27 @@ def test_milestones_are_in_order_and_include_the_classics():
     assert {1943, 1949, 1958, 1969, 1986, 1989, 2012, 2017} <= set(years)
 
 
+def test_history_credits_reverse_mode_werbos_and_the_neocognitron_before_1986():
+    """Backpropagation: Linnainmaa 1970 and Werbos 1974 before Rumelhart et al. 1986; CNNs: Fukushima 1980."""
+    sources = {m.source: m.year for m in facts.MILESTONES}
+    assert sources["linnainmaa1970representation"] == 1970 and sources["werbos1974beyond"] == 1974
+    assert sources["fukushima1980neocognitron"] == 1980 < sources["lecun1989backpropagation"]
+    first, second = sources["linnainmaa1970representation"], sources["werbos1974beyond"]
+    assert first < second < sources["rumelhart1986learning"]
+
+
+def test_synapses_per_neuron_divide_counts_of_the_same_region():
+    """Pakkenberg et al. 2003 (neocortical synapses) over Pakkenberg & Gundersen 1997 (neocortical
+    neurons): about 6,500 (men) to 7,900 (women) per neuron; not over Azevedo's whole-cortex count."""
+    regions = facts.BRAIN_REGIONS
+    assert {f.source for f in regions.values()} <= BIB_KEYS
+    synapses = facts.BRAIN["neocortical synapses"].value
+    men, women = (synapses / regions[f"neocortical neurons, {sex}"].value for sex in ("men", "women"))
+    assert 6_500 <= round(men, -2) < round(women, -2) <= 7_900
+    parts = regions["cerebral cortex neurons"].value + regions["cerebellum neurons"].value
+    assert parts < facts.BRAIN["neurons"].value
+
+
 def test_brain_neuron_count_is_the_measured_one():
     assert facts.BRAIN["neurons"].value == pytest.approx(86.1e9)
 
@@ -113,3 +134,18 @@ def test_mnist1d_table_cites_the_bibliography_and_shows_the_spatial_prior():
     # the authors' own rerun of the same code lands within 3 percentage points of the table
     for name, fact in rerun.items():
         assert abs(fact.value - table[name].value) <= 0.03, name
+
+
+def test_optdigits_writers_match_the_description_shipped_with_scikit_learn():
+    """scikit-learn's digits are the UCI test set: its description states the writer split and its size."""
+    from sklearn.datasets import load_digits
+
+    d, digits = facts.OPTDIGITS, load_digits()
+    assert {f.source for f in d.values()} <= BIB_KEYS
+    assert len(digits.target) == d["test images"].value
+    description = " ".join(digits.DESCR.split())
+    assert "copy of the test set of the UCI ML hand-written digits" in description
+    w = {k: int(d[k].value) for k in ("writers", "training-set writers", "test-set writers")}
+    assert (f"total of {w['writers']} people, {w['training-set writers']} contributed to the training "
+            f"set and different {w['test-set writers']} to the test set") in description
+    assert w["training-set writers"] + w["test-set writers"] == w["writers"]
