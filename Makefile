@@ -12,13 +12,14 @@ export TF_ENABLE_ONEDNN_OPTS := 0
 export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 
-.PHONY: help venv book test lint doctest unit notebooks build-check site-check execute serve lab lock chromium clean
+.PHONY: help venv book test lint doctest unit notebooks build-check site-check pdf execute serve lab lock chromium clean
 
 help:
-	@echo "make book   - create the environment if needed, execute every notebook, write _build/html"
+	@echo "make book   - create the environment if needed, execute every notebook, write _build/html and its PDF"
 	@echo "make test   - create the environment if needed, lint and types, unit tests, doctests, -W book build, strict nbval (two BLAS kernels), browser check"
 	@echo "make serve  - serve _build/html on http://127.0.0.1:8000"
 	@echo "make lab    - open the notebooks in JupyterLab from the book's environment"
+	@echo "make pdf    - the whole book as one PDF, _build/pdf/book.pdf (offline, printed by chromium)"
 	@echo "make execute - re-execute every notebook in place (refresh committed outputs)"
 	@echo "make lock   - re-resolve requirements.lock from pyproject.toml (needs the network)"
 
@@ -34,6 +35,7 @@ $(STAMP): requirements.lock pyproject.toml
 # every one, a repeated build re-executes only those whose code changed.
 book: $(STAMP)
 	$(BIN)/jupyter-book build . --path-output . --all
+	$(MAKE) pdf
 
 # Every test the project has, in the order a failure is cheapest to see.
 test: lint unit doctest build-check notebooks site-check
@@ -65,6 +67,11 @@ build-check: $(STAMP)
 
 site-check: $(STAMP) chromium
 	$(BIN)/python -m pytest tests/site -q
+
+# The whole book as one PDF: the single-page HTML build of the committed outputs, printed offline by
+# Debian's chromium (tools/make_pdf.py). Copied into the site as book.pdf, which its download menu links.
+pdf: $(STAMP) chromium
+	$(BIN)/python tools/make_pdf.py --out _build/pdf/book.pdf $(if $(wildcard _build/html),--site _build/html)
 
 # Debian's chromium for the browser check, with a CJK font so the article's Chinese comments render.
 chromium:
