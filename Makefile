@@ -35,7 +35,9 @@ $(STAMP): requirements.lock pyproject.toml
 # every one, a repeated build re-executes only those whose code changed.
 book: $(STAMP)
 	$(BIN)/jupyter-book build . --path-output . --all
-	$(MAKE) pdf
+	@# the PDF behind the download menu's link, where chromium exists (make chromium installs it on Debian)
+	@if command -v chromium >/dev/null 2>&1; then $(MAKE) --no-print-directory pdf; \
+	else echo "make book: no chromium, so no PDF (the download menu's PDF link needs make chromium pdf)"; fi
 
 # Every test the project has, in the order a failure is cheapest to see.
 test: lint unit doctest build-check notebooks site-check
