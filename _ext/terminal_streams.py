@@ -39,7 +39,8 @@ def merge_streams(app, doctree: nodes.document) -> None:
                 continue
             if run and any("\r" in b.astext() or "\b" in b.astext() for b in run):
                 text = terminal_text("".join(b.astext() for b in run))
-                merged = nodes.literal_block(text, text, **{k: run[0][k] for k in ("classes", "language") if k in run[0]})
+                kept = {k: run[0][k] for k in ("classes", "language") if k in run[0]}
+                merged = nodes.literal_block(text, text, **kept)
                 run[0].replace_self(merged)
                 for b in run[1:]:
                     b.parent.remove(b)

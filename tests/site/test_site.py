@@ -2,11 +2,14 @@
 
 Run after the book is built (``make test`` builds it first).  Each page must load with no request
 leaving the site, no JavaScript error, every image decoded and every equation typeset by the
-MathJax copy served from ``_static``.
+MathJax copy served from ``_static``.  The site is ``_build/html``, or the folder named by the
+environment variable ``BOOK_HTML`` (``BOOK_HTML=/tmp/site/_build/html pytest tests/site``).
+Accessibility (axe-core, keyboard, console, both themes) is checked in ``test_a11y.py``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -14,17 +17,16 @@ import pathlib
 import re
 import shutil
 import threading
-
-import sys
+from collections.abc import Iterator
 
 import pytest
+import yaml
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tools"))
-from toc_notebooks import toc_notebooks  # noqa: E402
-
-SITE = ROOT / "_build" / "html"
+SITE = pathlib.Path(os.environ.get("BOOK_HTML") or ROOT / "_build" / "html").resolve()
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 CHAPTER_PAGES = [
     "chapters/01-background/background.html",
     "chapters/02-brain/concepts.html",
@@ -33,23 +35,64 @@ CHAPTER_PAGES = [
     "chapters/05-future/future.html",
     "chapters/06-faq/faq.html",
 ]
-# every page of the table of contents (chapters and their sections), plus the non-notebook pages
-PAGES = ["index.html", "intro.html", "api.html", "references.html"] + [
-    str(p.with_suffix(".html")) for p in toc_notebooks(ROOT)
-]
+
+
+def toc_pages(root: pathlib.Path = ROOT) -> list[str]:
+    """The HTML page of every entry of ``_toc.yml`` (root, chapters, sections, parts), in order."""
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf8"))
+    found: list[str] = []
+
+    def walk(entries: list[dict]) -> None:
+        for entry in entries:
+            if "file" in entry:
+                found.append(str(pathlib.PurePosixPath(entry["file"]).with_suffix(".html")))
+            for key in ("chapters", "sections", "parts"):
+                walk(entry.get(key, []))
+
+    walk([{"file": toc["root"]}] + toc.get("chapters", []) + toc.get("parts", []))
+    return found
+
+
+# every page of the table of contents, plus the redirect Jupyter Book writes as index.html
+PAGES = ["index.html"] + toc_pages()
 
 if not (SITE / "index.html").exists():
     pytest.fail(f"{SITE} has no index.html: build the book first (make book)", pytrace=False)
 
 
-@pytest.fixture(scope="module")
-def server():
-    handler = functools.partial(_QuietHandler, directory=str(SITE))
+@contextlib.contextmanager
+def serve(site: pathlib.Path = SITE) -> Iterator[str]:
+    """Serve ``site`` on a free local port for the duration of the block; yield its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(site))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator:
+    """One headless Debian chromium, driven by Playwright, for the duration of the block."""
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("chromium is not installed (make chromium installs Debian's package)", pytrace=False)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture(scope="module")
+def server():
+    with serve() as url:
+        yield url
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -59,18 +102,8 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("chromium is not installed (make chromium installs Debian's package)", pytrace=False)
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def _visit(browser, server, page_path):
@@ -93,6 +126,13 @@ def _visit(browser, server, page_path):
     page.goto(f"{server}/{page_path}", wait_until="load")
     page.wait_for_load_state("networkidle")
     return context, page, outside, errors
+
+
+def test_pages_come_from_the_table_of_contents():
+    """Every TOC entry is checked, so a page added to _toc.yml is checked without editing a list."""
+    assert "intro.html" in PAGES and "references.html" in PAGES and "api.html" in PAGES
+    assert set(CHAPTER_PAGES) <= set(PAGES)
+    assert len(PAGES) == len(set(PAGES)), "a page is listed twice"
 
 
 @pytest.mark.parametrize("page_path", PAGES)
@@ -121,6 +161,12 @@ def test_page_renders_offline(browser, server, page_path):
             page.evaluate("MathJax.startup.promise")
             typeset = page.locator("main mjx-container").count()
             assert typeset >= n_math, f"{typeset} of {n_math} equations typeset"
+            # MathJax shows a TeX error as red text on yellow instead of failing: find them
+            math_errors = page.evaluate(
+                "Array.from(document.querySelectorAll('main mjx-merror'))"
+                ".map(e => (e.getAttribute('data-mjx-error') || e.textContent).slice(0, 80))"
+            )
+            assert math_errors == [], f"equations MathJax could not typeset: {math_errors}"
             mathjax_src = page.evaluate(
                 "Array.from(document.scripts).map(s => s.src).filter(s => /mathjax/i.test(s))"
             )
