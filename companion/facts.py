@@ -12,7 +12,7 @@ from typing import NamedTuple
 import numpy as np
 
 __all__ = ["BRAIN", "BRAIN_REGIONS", "DP_SGD_EXAMPLE", "MILESTONES", "MNIST1D", "MNIST1D_RERUN",
-           "MODELS", "OPTDIGITS", "PRIVACY", "TRAINING_COMPUTE", "TRAINING_ENERGY", "Fact", "Milestone",
+           "MODELS", "OPTDIGITS", "PRIVACY", "SCALE", "TRAINING_COMPUTE", "TRAINING_ENERGY", "Fact", "Milestone",
            "TrainingRun", "dense_parameter_count"]
 
 
@@ -182,6 +182,21 @@ OPTDIGITS: dict[str, Fact] = {
     "writers": Fact(43, 0.0, "people", "alpaydin1998optdigits"),
     "training-set writers": Fact(30, 0.0, "people", "alpaydin1998optdigits"),
     "test-set writers": Fact(13, 0.0, "people", "alpaydin1998optdigits", "different from the 30"),
+}
+
+
+#: Scale of published training runs and data sets cited in chapter 5 ("More data", "More compute").
+SCALE: dict[str, Fact] = {
+    "ResNet-50 in one hour, GPUs": Fact(256, 0.0, "GPUs", "goyal2017accurate",
+                                        "ImageNet in one hour, synchronous SGD (abstract)"),
+    "ResNet-50 in one hour, batch": Fact(8192, 0.0, "images per step", "goyal2017accurate",
+                                         "minibatch size, with the linear learning-rate scaling rule"),
+    "compute doubling before 2010": Fact(20, 0.0, "months", "sevilla2022compute",
+                                         "pre-deep-learning era, in line with Moore's law"),
+    "compute doubling since 2010": Fact(6, 0.0, "months", "sevilla2022compute",
+                                        "deep-learning era"),
+    "JFT-300M images": Fact(300e6, 0.0, "images", "sun2017revisiting",
+                            "the JFT-300M data set; performance grows logarithmically with its size"),
 }
 
 

@@ -202,6 +202,8 @@ _SKIP = [
     re.compile(r"^:[a-z-]+:.*$", re.M),                      # directive options (:label: ex-ch3-...)
     re.compile(r"<!--.*?-->", re.S),                         # comments
     re.compile(r"<[^>]+>"),                                  # HTML tags
+    # identifiers, not quantities: GDPR "Article 22", "Articles 13-15", "Recital 71"
+    re.compile(r"\b(?:Articles?|Recitals?)\s+\d+(?:\s*[-–]\s*\d+)?"),
 ]
 _NUMBER = re.compile(r"(?<![\w.\-])(\d[\d,]*(?:\.\d+)?)(\s*%)?")
 _YEAR = re.compile(r"^(1[6-9]\d\d|20[0-2]\d)$")
@@ -267,6 +269,7 @@ def test_typed_number_scan_sees_prose_only():
     fenced = ("```{note}\nA note, 11 units.\n```\nAfter 300 epochs.\n```{exercise}\nTry 12.\n"
               "```python\nfit(epochs=400)\n```\n```\n```\nprint(500)\n```\n")
     assert _typed_numbers(fenced) == ["11", "300", "12"]
+    assert _typed_numbers("GDPR Article 22, Articles 13–15 and Recital 71 on 22 people") == ["22"]
 
 
 @pytest.mark.parametrize("path", PROSE_PAGES, ids=lambda p: p.parent.name + "/" + p.stem)

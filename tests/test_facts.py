@@ -149,3 +149,14 @@ def test_optdigits_writers_match_the_description_shipped_with_scikit_learn():
     assert (f"total of {w['writers']} people, {w['training-set writers']} contributed to the training "
             f"set and different {w['test-set writers']} to the test set") in description
     assert w["training-set writers"] + w["test-set writers"] == w["writers"]
+
+
+def test_scale_facts_cite_the_bibliography():
+    for name, fact in facts.SCALE.items():
+        assert fact.source in BIB_KEYS, name
+        assert fact.value > 0 and fact.unit, name
+    # Goyal et al.: 8,192 images per step over 256 GPUs is 32 per GPU, Keras's default batch
+    scale = facts.SCALE
+    per_gpu = scale["ResNet-50 in one hour, batch"].value / scale["ResNet-50 in one hour, GPUs"].value
+    assert per_gpu == 32
+    assert facts.SCALE["compute doubling since 2010"].value < facts.SCALE["compute doubling before 2010"].value
