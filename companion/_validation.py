@@ -16,18 +16,21 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from numbers import Real
-from typing import Any
+from typing import Any, TypeGuard
 
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike, NDArray
 
 __all__ = [
     "check_array",
+    "check_bool",
     "check_choice",
+    "check_contiguous",
     "check_int",
     "check_positive_int",
     "check_real",
     "check_rng",
+    "check_same_shape",
     "check_seed",
     "check_unit_interval",
     "check_verbose",
@@ -46,11 +49,11 @@ def describe(value: object) -> str:
     return f"{type(value).__name__} ({text})"
 
 
-def _is_int(value: object) -> bool:
+def _is_int(value: object) -> TypeGuard[int | np.integer[Any]]:
     return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
 
 
-def _is_real(value: object) -> bool:
+def _is_real(value: object) -> TypeGuard[Real | np.floating[Any] | np.integer[Any]]:
     return isinstance(value, (Real, np.floating, np.integer)) and not isinstance(
         value, (bool, np.bool_)
     )
@@ -68,18 +71,18 @@ def check_int(name: str, value: object, *, minimum: int | None = None) -> int:
     """
     if not _is_int(value):
         raise TypeError(f"{name} must be an integer, got {describe(value)}")
-    if minimum is not None and value < minimum:  # type: ignore[operator]
+    if minimum is not None and value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)  # type: ignore[call-overload]
+    return int(value)
 
 
 def check_positive_int(name: str, value: object) -> int:
     """Return ``value`` as an ``int`` >= 1."""
     if not _is_int(value):
         raise TypeError(f"{name} must be a positive integer, got {describe(value)}")
-    if value < 1:  # type: ignore[operator]
+    if value < 1:
         raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)  # type: ignore[call-overload]
+    return int(value)
 
 
 def check_real(
@@ -92,7 +95,7 @@ def check_real(
     """Return ``value`` as a finite ``float``, optionally > 0 or >= 0."""
     if not _is_real(value):
         raise TypeError(f"{name} must be a real number, got {describe(value)}")
-    x = float(value)  # type: ignore[arg-type]
+    x = float(value)
     if not math.isfinite(x):
         raise ValueError(f"{name} must be a finite number, got {x}")
     if positive and x <= 0:
@@ -102,11 +105,30 @@ def check_real(
     return x
 
 
+def check_bool(name: str, value: object) -> bool:
+    """Return ``value`` as a ``bool``; a Python or NumPy bool only.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is anything else: ``0``, ``1``, ``"yes"`` and ``None`` are refused, so that a
+        flag passed in the wrong position is caught instead of being read as true or false.
+
+    Examples
+    --------
+    >>> check_bool("residual", np.bool_(True))
+    True
+    """
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be a bool, got {describe(value)}")
+    return bool(value)
+
+
 def check_unit_interval(name: str, value: object, *, closed_left: bool = True) -> float:
     """Return ``value`` as a float in ``[0, 1)`` (or ``(0, 1)`` with ``closed_left=False``)."""
     if not _is_real(value):
         raise TypeError(f"{name} must be a number, got {describe(value)}")
-    x = float(value)  # type: ignore[arg-type]
+    x = float(value)
     if not (0 <= x < 1 if closed_left else 0 < x < 1):
         interval = "[0, 1)" if closed_left else "(0, 1)"
         raise ValueError(f"{name} must be in {interval}, got {value!r}")
@@ -117,9 +139,9 @@ def check_seed(value: object, name: str = "seed") -> int:
     """Return ``value`` as a seed: an ``int`` in ``[0, 2**32)``."""
     if not _is_int(value):
         raise TypeError(f"{name} must be an int in [0, 2**32), got {describe(value)}")
-    if not 0 <= int(value) < 2**32:  # type: ignore[call-overload]
+    if not 0 <= int(value) < 2**32:
         raise ValueError(f"{name} must be an int in [0, 2**32), got {value}")
-    return int(value)  # type: ignore[call-overload]
+    return int(value)
 
 
 def check_rng(value: object, name: str = "rng") -> np.random.Generator:
@@ -209,6 +231,42 @@ def check_array(
     if nonnegative and np.any(arr < 0):
         raise ValueError(f"{name} must be >= 0, got a minimum of {arr.min()}")
     return arr
+
+
+def check_contiguous(name: str, value: object, *, why: str = "") -> NDArray[np.floating[Any]]:
+    """Return ``value`` if it is a C-contiguous float ``ndarray`` (to be changed in place).
+
+    ``why`` says why a view is needed, e.g. ``"it is perturbed in place"``.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a NumPy array of floats.
+    ValueError
+        If it is not C-contiguous (a transposed or strided view), so that ``value.reshape(-1)``
+        would be a copy.
+    """
+    because = f" ({why})" if why else ""
+    if not isinstance(value, np.ndarray) or value.dtype.kind != "f":
+        raise TypeError(f"{name} must be a float numpy array{because}, got {describe(value)}")
+    if not value.flags.c_contiguous:
+        raise ValueError(
+            f"{name} must be a C-contiguous array{because}, got a strided view of shape {value.shape}; "
+            "pass the array that owns the data, or a copy made with np.ascontiguousarray"
+        )
+    return value
+
+
+def check_same_shape(name: str, value: NDArray, other_name: str, other: NDArray) -> None:
+    """Check that two arrays have one shape.
+
+    Raises
+    ------
+    ValueError
+        ``"<name> must have the shape of <other_name>, (3,), got (2,)"``.
+    """
+    if value.shape != other.shape:
+        raise ValueError(f"{name} must have the shape of {other_name}, {other.shape}, got {value.shape}")
 
 
 def _numeric(name: str, a: object) -> NDArray:

@@ -25,10 +25,10 @@ from numpy.typing import NDArray
 
 from companion._validation import (
     check_array,
+    check_bool,
     check_positive_int,
     check_seed,
     check_unit_interval,
-    describe,
 )
 
 __all__ = ["Split", "area_resample_matrix", "load_digits", "resample_images", "stratified_split"]
@@ -185,8 +185,7 @@ def load_digits(
     from sklearn.datasets import load_digits as _sk_load_digits
 
     size = check_positive_int("size", size)
-    if not isinstance(flatten, (bool, np.bool_)):
-        raise TypeError(f"flatten must be a bool, got {describe(flatten)}")
+    flatten = check_bool("flatten", flatten)
     digits = _sk_load_digits()
     images = resample_images(digits.images, size) / 16.0  # 17 grey levels, 0..16
     x = images.reshape(len(images), -1) if flatten else images

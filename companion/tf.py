@@ -158,8 +158,8 @@ def article_model(
 
     .. math::
 
-        \\mathbf{h}^{(l)} = f^{(l)}\\big(\\mathbf{h}^{(l-1)} W^{(l)} + \\mathbf{b}^{(l)}\\big),
-        \\qquad f^{(1)} = f^{(2)} = \\mathrm{relu},\\; f^{(3)} = \\mathrm{softmax}.
+        A^{[l]} = f^{[l]}\\big(A^{[l-1]} W^{[l]} + \\mathbf{b}^{[l]}\\big),
+        \\qquad f^{[1]} = f^{[2]} = \\mathrm{relu},\\; f^{[3]} = \\mathrm{softmax}.
 
     Parameters
     ----------

@@ -10,7 +10,8 @@ from companion import attacks, nn
 
 
 def _model(dtype="float64", seed=0):
-    m = nn.Sequential([nn.Input(shape=(5,)), nn.Dense(8, activation="tanh"), nn.Dense(3, activation="softmax")],
+    m = nn.Sequential([nn.Input(shape=(5,)), nn.Dense(8, activation="tanh"),
+                       nn.Dense(3, activation="softmax")],
                       seed=seed, dtype=dtype)
     m.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
     return m
@@ -72,7 +73,8 @@ def test_advantage_is_tpr_minus_fpr_of_sklearns_roc_at_the_threshold():
         k = np.flatnonzero(-thresholds <= tau)[-1]                      # the last point with score >= -tau
         assert attacks.membership_advantage(members, others, tau) == pytest.approx(tpr[k] - fpr[k], abs=1e-12)
     # the default threshold is Yeom et al.'s: the mean training loss
-    assert attacks.membership_advantage(members, others) == attacks.membership_advantage(members, others, members.mean())
+    assert attacks.membership_advantage(members, others) == attacks.membership_advantage(
+        members, others, members.mean())
 
 
 def test_auc_matches_sklearn_with_ties_and_has_the_right_extremes():
@@ -161,7 +163,9 @@ def test_fgsm_arguments_are_checked():
         attacks.fgsm(m, X, Y, "0.1")
     with pytest.raises(ValueError, match="rhos must be a non-empty list"):
         attacks.accuracy_under_fgsm(m, X, Y, [])
-    with pytest.raises(ValueError, match=r"x has 4 features, but the model expects 5|x must have 5 features \(the model's input size\), got 4"):
+    expected = (r"x has 4 features, but the model expects 5"
+                r"|x must have 5 features \(the model's input size\), got 4")
+    with pytest.raises(ValueError, match=expected):
         attacks.fgsm(m, X[:, :4], Y, 0.1)
 
 
@@ -197,7 +201,8 @@ def test_every_equation_of_the_privacy_page_is_tied_to_a_tested_function():
     root = pathlib.Path(__file__).resolve().parents[1]
     for label, (dotted, test) in PRIVACY_EQUATIONS.items():
         module, name = dotted.rsplit(".", 1)
-        assert label in inspect.getdoc(getattr(importlib.import_module(module), name)), f"{dotted} does not state {label}"
+        doc = inspect.getdoc(getattr(importlib.import_module(module), name))
+        assert label in doc, f"{dotted} does not state {label}"
         file, test_name = test.split("::")
         assert f"def {test_name}(" in (root / file).read_text(), f"no test {test}"
     page = (root / "chapters" / "05-future" / "privacy.ipynb").read_text()

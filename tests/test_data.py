@@ -96,7 +96,8 @@ def test_stratified_split_validation():
         data.stratified_split(x, y, test_size=1.5)
     with pytest.raises(TypeError, match=r"test_size must be a number, got str \('0.2'\)"):
         data.stratified_split(x, y, test_size="0.2")
-    with pytest.raises(ValueError, match="at least 2 samples of every class to be split stratified, got 1 of class 1"):
+    with pytest.raises(ValueError,
+                       match="at least 2 samples of every class to be split stratified, got 1 of class 1"):
         data.stratified_split(x, np.array([0] * 9 + [1]))
     with pytest.raises(ValueError, match="one-dimensional"):
         data.stratified_split(x, y.reshape(5, 2))

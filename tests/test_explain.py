@@ -33,7 +33,8 @@ def _model(dtype="float64", seed=0):
 def _linear(weights, dtype="float64"):
     """A one-layer softmax model with the given kernel and zero bias (its logits are x @ weights)."""
     w = np.asarray(weights, dtype=float)
-    m = nn.Sequential([nn.Input(shape=(w.shape[0],)), nn.Dense(w.shape[1], activation="softmax")], dtype=dtype)
+    m = nn.Sequential([nn.Input(shape=(w.shape[0],)), nn.Dense(w.shape[1], activation="softmax")],
+                      dtype=dtype)
     m.set_weights([w, np.zeros(w.shape[1])])
     return m
 
@@ -68,8 +69,14 @@ def test_every_equation_of_the_pages_is_tied_to_a_function_that_states_it():
 
 
 def test_docstring_examples_run():
-    result = doctest.testmod(explain, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted >= 12 and result.failed == 0
+    from companion.explain import _checks, attributions, evaluation, sanity
+
+    attempted = 0
+    for module in (_checks, attributions, evaluation, sanity):
+        result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+        assert result.failed == 0, module.__name__
+        attempted += result.attempted
+    assert attempted >= 12
 
 
 # ---------------------------------------------------------------------- the output explained
@@ -77,7 +84,8 @@ def test_output_is_the_probability_or_the_logit_of_the_target_class():
     m = _model()
     rows = np.arange(len(X))
     np.testing.assert_array_equal(explain.output(m, X, T), m.predict(X)[rows, T])
-    h = np.tanh(np.maximum(X @ m.layers[0].kernel + m.layers[0].bias, 0) @ m.layers[1].kernel + m.layers[1].bias)
+    relu = np.maximum(X @ m.layers[0].kernel + m.layers[0].bias, 0)
+    h = np.tanh(relu @ m.layers[1].kernel + m.layers[1].bias)
     logits = h @ m.layers[2].kernel + m.layers[2].bias
     assert np.abs(explain.output(m, X, T, of="logit") - logits[rows, T]).max() < 1e-14
     np.testing.assert_array_equal(explain.output(m, X), m.predict(X).max(axis=1))
@@ -129,7 +137,8 @@ def test_integrated_gradients_match_a_gradient_tape_implementation(tf_keras):
 
 def test_completeness_gap_falls_like_1_over_m_for_the_right_rule_and_1_over_m2_for_the_midpoint():
     m = _model()
-    gap = {(rule, s): explain.completeness_gap(m, X, explain.integrated_gradients(m, X, T, steps=s, rule=rule), T)
+    gap = {(rule, s): explain.completeness_gap(
+               m, X, explain.integrated_gradients(m, X, T, steps=s, rule=rule), T)
            for rule in ("right", "midpoint") for s in (64, 256)}
     right = np.median(gap["right", 64] / gap["right", 256])
     midpoint = np.median(gap["midpoint", 64] / gap["midpoint", 256])
@@ -267,34 +276,43 @@ def test_shifted_model_gives_the_same_outputs_and_gradients_on_shifted_inputs(sh
     assert np.abs(explain.saliency(twin, X + s, T) - explain.saliency(m, X, T)).max() < 1e-13
     same_baseline = explain.integrated_gradients(twin, X + s, T, baseline=s)
     assert np.abs(same_baseline - explain.integrated_gradients(m, X, T)).max() < 1e-13
-    assert not np.allclose(explain.integrated_gradients(twin, X + s, T), explain.integrated_gradients(m, X, T))
+    assert not np.allclose(explain.integrated_gradients(twin, X + s, T),
+                           explain.integrated_gradients(m, X, T))
     np.testing.assert_array_equal(twin.get_weights()[2], m.get_weights()[2])
 
 
-# ---------------------------------------------------------------------- bad input, refused before anything changes
+# ---------------------------------------------------------- bad input, refused before anything changes
 @pytest.mark.parametrize(
     ("call", "error", "match"),
     [(lambda m: explain.saliency("model", X), TypeError, "model must be a companion.nn.Sequential, got str"),
-     (lambda m: explain.saliency(m, X[:, :4]), ValueError, r"x must have 16 features \(the model's input size\), got 4"),
-     (lambda m: explain.saliency(m, X[0]), ValueError, r"x must be a 2-D array of shape \(samples, features\), got shape \(16,\); reshape"),
+     (lambda m: explain.saliency(m, X[:, :4]), ValueError,
+      r"x must have 16 features \(the model's input size\), got 4"),
+     (lambda m: explain.saliency(m, X[0]), ValueError,
+      r"x must be a 2-D array of shape \(samples, features\), got shape \(16,\); reshape"),
      (lambda m: explain.saliency(m, X, T, of="loss"), ValueError, "of must be 'probability' or 'logit'"),
      (lambda m: explain.saliency(m, X, 3), ValueError, r"target must be in \[0, 3\)"),
      (lambda m: explain.saliency(m, X, [0, 1]), ValueError, "target must be an int or 6 ints"),
-     (lambda m: explain.integrated_gradients(m, X, T, steps=0), ValueError, "steps must be an integer >= 1, got 0"),
-     (lambda m: explain.integrated_gradients(m, X, T, steps=2.5), TypeError, r"steps must be an integer, got float \(2.5\)"),
+     (lambda m: explain.integrated_gradients(m, X, T, steps=0), ValueError,
+      "steps must be an integer >= 1, got 0"),
+     (lambda m: explain.integrated_gradients(m, X, T, steps=2.5), TypeError,
+      r"steps must be an integer, got float \(2.5\)"),
      (lambda m: explain.integrated_gradients(m, X, T, rule="left"), ValueError, "rule must be 'midpoint' or"),
      (lambda m: explain.integrated_gradients(m, X, T, baseline=np.zeros(5)), ValueError, "baseline must be"),
      (lambda m: explain.occlusion(m, X, T, patch=5), ValueError, "patch must be at most 4"),
      (lambda m: explain.occlusion(m, X, T, shape=(3, 5)), ValueError, "shape must be"),
      (lambda m: explain.deletion_curve(m, X, X[:, :4], T), ValueError, "scores must have the shape of x"),
      (lambda m: explain.deletion_auc([1.0]), ValueError, "curves must have shape"),
-     (lambda m: explain.spearman([1.0, 2.0], [1.0, 2.0, 3.0]), ValueError, "a and b must have the same shape"),
+     (lambda m: explain.spearman([1.0, 2.0], [1.0, 2.0, 3.0]), ValueError,
+      "a and b must have the same shape"),
      (lambda m: explain.top_k_overlap([1.0, 2.0], [1.0, 2.0], 3), ValueError, "k must be at most 2"),
      (lambda m: explain.randomize_layers(m, 4), ValueError, "top must be at most 3"),
-     (lambda m: explain.randomize_layers(m, 1, seed=-1), ValueError, r"seed must be an int in \[0, 2\*\*32\), got -1"),
-     (lambda m: explain.randomize_layers(m, 1, seed=0.5), TypeError, r"seed must be an int in \[0, 2\*\*32\), got float"),
+     (lambda m: explain.randomize_layers(m, 1, seed=-1), ValueError,
+      r"seed must be an int in \[0, 2\*\*32\), got -1"),
+     (lambda m: explain.randomize_layers(m, 1, seed=0.5), TypeError,
+      r"seed must be an int in \[0, 2\*\*32\), got float"),
      (lambda m: explain.occlusion(m, X, T, fill=np.nan), ValueError, "fill must be a finite number, got nan"),
-     (lambda m: explain.deletion_curve(m, X, X, T, fill="0"), TypeError, r"fill must be a real number, got str"),
+     (lambda m: explain.deletion_curve(m, X, X, T, fill="0"), TypeError,
+      r"fill must be a real number, got str"),
      (lambda m: explain.shift_inputs(m, np.zeros(3)), ValueError, "shift must be a finite number or 16")],
 )
 def test_bad_arguments_are_refused_and_change_nothing(call, error, match):

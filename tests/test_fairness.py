@@ -27,7 +27,8 @@ def random_case(seed: int, n_groups: int, labels: str = "int"):
     rng = np.random.default_rng(seed)
     n = int(rng.integers(8 * n_groups, 300))
     names = [f"g{k}" for k in range(n_groups)] if labels == "str" else list(range(n_groups))
-    group = np.array(names * 4 + list(rng.choice(names, n - 4 * n_groups)), dtype=object if labels == "str" else int)
+    group = np.array(names * 4 + list(rng.choice(names, n - 4 * n_groups)),
+                     dtype=object if labels == "str" else int)
     y_true = rng.integers(0, 2, n)
     y_true[: 2 * n_groups] = np.repeat([0, 1], n_groups)      # first two rows of every group: 0 and 1
     y_pred = (rng.random(n) < rng.uniform(0.1, 0.9)).astype(int)
@@ -151,7 +152,8 @@ def test_population_is_reproducible_and_split_is_two_draws_from_one_seed():
     assert np.array_equal(train.X, a.X) and len(test.y) == 30
     assert not np.array_equal(test.X, fairness.make_population(30, seed=7).X)
     custom, _ = fairness.make_split(50, 5, seed=7, minority_share=0.5, proxy_noise=0.0)
-    assert np.array_equal(custom.X, fairness.make_population(50, seed=7, minority_share=0.5, proxy_noise=0.0).X)
+    same = fairness.make_population(50, seed=7, minority_share=0.5, proxy_noise=0.0)
+    assert np.array_equal(custom.X, same.X)
     assert np.array_equal(custom.X[:, 2], custom.X[:, 3])
 
 
@@ -240,7 +242,8 @@ def test_group_thresholds_equalise_the_rate_and_maximise_accuracy_on_the_grid(co
     for r in np.linspace(0, 1, grid + 1):
         brute = {}
         for g in (0, 1):
-            ranked = scores[group == g] if constraint == "demographic_parity" else scores[(group == g) & (y == 1)]
+            positives = (group == g) & (y == 1)
+            ranked = scores[group == g] if constraint == "demographic_parity" else scores[positives]
             k = int(np.rint(r * len(ranked)))
             brute[g] = np.inf if k == 0 else np.sort(ranked)[::-1][k - 1]
         best = max(best, fairness.accuracy(y, fairness.threshold_predict(scores, group, brute)))
@@ -258,7 +261,8 @@ def test_group_thresholds_match_fairlearn_threshold_optimizer(ours, theirs):
     thr = fairness.group_thresholds(s_train, train.y, train.group, constraint=ours)
     mine = fairness.threshold_predict(s_test, test.group, thr)
     optimizer = ThresholdOptimizer(estimator=model, constraints=theirs, prefit=True,
-                                   predict_method="predict_proba").fit(train.X, train.y, sensitive_features=train.group)
+                                   predict_method="predict_proba")
+    optimizer = optimizer.fit(train.X, train.y, sensitive_features=train.group)
     theirs_pred = optimizer.predict(test.X, sensitive_features=test.group, random_state=0)
     # same trade-off: accuracy within 1 point; ours is deterministic, fairlearn's randomised
     assert abs(fairness.accuracy(test.y, mine) - fairness.accuracy(test.y, theirs_pred)) < 0.01
@@ -277,7 +281,8 @@ def test_thresholds_are_validated():
     with pytest.raises(ValueError, match="scores must be finite"):
         fairness.group_thresholds(np.full(40, np.nan), y, group)
     with pytest.raises(ValueError, match="group 1 has no positives"):
-        fairness.group_thresholds([0.2, 0.8, 0.3, 0.4], [0, 1, 0, 0], [0, 0, 1, 1], constraint="equal_opportunity")
+        fairness.group_thresholds([0.2, 0.8, 0.3, 0.4], [0, 1, 0, 0], [0, 0, 1, 1],
+                                  constraint="equal_opportunity")
     with pytest.raises(ValueError, match=r"thresholds has no entry for group\(s\) \['B'\]"):
         fairness.threshold_predict([0.5, 0.5], ["A", "B"], {"A": 0.3})
     assert fairness.threshold_predict([0.9, 0.1], [0, 0], {0: np.inf}).tolist() == [0, 0]
@@ -288,7 +293,8 @@ def test_compare_mitigations_moves_the_gaps_it_targets():
     assert tuple(runs) == fairness.MITIGATIONS
     dp = {k: v["demographic_parity"] for k, v in runs.items()}
     assert dp["thresholds: demographic parity"] < 0.05 < dp["reweighing"] < dp["unmitigated"] - 0.15
-    assert runs["thresholds: equal opportunity"]["equal_opportunity"] < 0.1 < runs["unmitigated"]["equal_opportunity"]
+    mitigated = runs["thresholds: equal opportunity"]["equal_opportunity"]
+    assert mitigated < 0.1 < runs["unmitigated"]["equal_opportunity"]
     # the unmitigated model is the most accurate (up to sampling noise)
     assert all(v["accuracy"] <= runs["unmitigated"]["accuracy"] + 0.005 for v in runs.values())
     with pytest.raises(TypeError, match="train must be a Population"):
@@ -327,8 +333,14 @@ def test_implied_false_positive_rate_is_validated():
 # --- the module and its page ----------------------------------------------------------------------
 
 def test_docstring_examples_run():
-    result = doctest.testmod(fairness, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted >= 15 and result.failed == 0
+    from companion.fairness import _checks, experiments, metrics, mitigation, population
+
+    attempted = 0
+    for module in (_checks, population, metrics, mitigation, experiments):
+        result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+        assert result.failed == 0, module.__name__
+        attempted += result.attempted
+    assert attempted >= 15
 
 
 def _page_labels() -> set[str]:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-HEAVY = ("matplotlib", "sklearn", "tensorflow", "keras")
+HEAVY = ("matplotlib", "sklearn", "tensorflow", "keras", "tqdm")
 
 PROBE = """
 import json, sys
@@ -42,6 +42,10 @@ def _loaded_after(statement: str) -> list[str]:
     "import companion.training",
     "from companion import seed_everything",
     "import companion.report",
+    "import companion.structures",
+    "import companion.scaling",
+    "import companion.fairness",
+    "import companion.explain",
 ])
 def test_light_imports_leave_the_heavy_stack_out(statement: str) -> None:
     assert _loaded_after(statement) == []
@@ -62,3 +66,10 @@ def test_lazy_attributes_still_work() -> None:
     assert {"data", "nn", "neuro", "plots", "tf", "training"} <= set(dir(companion))
     with pytest.raises(AttributeError, match="has no attribute 'nope'"):
         companion.nope  # noqa: B018
+
+
+def test_tqdm_comes_with_the_first_progress_bar() -> None:
+    # the engine imports tqdm when fit(verbose=1) draws a bar, not before
+    shown = "import io, contextlib\nfrom companion.nn.progress import EpochProgress\n" \
+            "with contextlib.redirect_stdout(io.StringIO()):\n    EpochProgress(0, 1, 1, verbose=1).abort()"
+    assert _loaded_after(shown) == ["tqdm"]

@@ -10,6 +10,7 @@ import pytest
 
 from companion import facts, structures
 from companion.data import Split
+from companion.structures import mnist1d as mnist1d_module
 
 
 @pytest.fixture(scope="module")
@@ -45,19 +46,20 @@ def test_load_mnist1d_is_the_default_data_set(mnist1d):
 
 def test_load_mnist1d_is_quiet_writes_nothing_restores_global_random_state(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
-    structures._generate_mnist1d.cache_clear()
+    mnist1d_module._generate_mnist1d.cache_clear()
     np.random.seed(123)
     random.seed(123)
     np_before, py_before = np.random.get_state(), random.getstate()
     first = structures.load_mnist1d()
     np_after, py_after = np.random.get_state(), random.getstate()
-    assert all(np.array_equal(a, b) for a, b in zip(np_before[1:2], np_after[1:2])) and np_before[2] == np_after[2]
+    assert all(np.array_equal(a, b) for a, b in zip(np_before[1:2], np_after[1:2]))
+    assert np_before[2] == np_after[2]
     assert py_before == py_after
     assert list(tmp_path.iterdir()) == []  # no pickle written (get_dataset would write one)
     assert capsys.readouterr() == ("", "")
     # fresh copies: changing one result does not change the next
     first.train[0][0, 0] = 1e6
-    structures._generate_mnist1d.cache_clear()
+    mnist1d_module._generate_mnist1d.cache_clear()
     second = structures.load_mnist1d()
     assert second.train[0][0, 0] != 1e6
     np.testing.assert_array_equal(structures.load_mnist1d().train[0], second.train[0])
@@ -99,7 +101,8 @@ def test_conv1d_equals_keras_conv1d(keras, length, k, stride, padding, c_in, c_o
     layer.set_weights([kernel, bias])
     expected = np.asarray(model(x))  # predict() would pass x through float32
     got = structures.conv1d(x, kernel, bias, stride=stride, padding=padding)
-    assert got.shape == expected.shape == (6, structures.conv1d_output_length(length, k, stride, padding), c_out)
+    l_out = structures.conv1d_output_length(length, k, stride, padding)
+    assert got.shape == expected.shape == (6, l_out, c_out)
     np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12)
 
 
@@ -165,7 +168,8 @@ def test_models_have_the_published_sizes(keras):
     assert cnn.count_params() == 5_210
     conv_lengths = [layer.output.shape[1] for layer in cnn.layers if isinstance(layer, keras.layers.Conv1D)]
     assert conv_lengths == [19, 10, 5]
-    assert structures.mlp(64, 64, residual=False).count_params() == facts.dense_parameter_count([64, 64, 64, 10])
+    assert (structures.mlp(64, 64, residual=False).count_params()
+            == facts.dense_parameter_count([64, 64, 64, 10]))
     assert structures.cnn2d().count_params() == (8 * 9 + 8) + (16 * 8 * 9 + 16) + (2 * 2 * 16 * 10 + 10)
     for model in (structures.logistic_regression(), structures.mlp(), cnn):
         assert model.output_shape == (None, 10)
@@ -219,7 +223,8 @@ def test_trainer_resets_weights_and_adam_between_runs(mnist1d):
     first = trainer.run(0, data, epochs=3)
     trainer.run(1, data, epochs=2)  # different seed, fewer epochs, in between
     np.testing.assert_array_equal(trainer.run(0, data, epochs=3), first)
-    np.testing.assert_array_equal(structures.Trainer(structures.mlp, batch_size=100).run(0, data, epochs=3), first)
+    again = structures.Trainer(structures.mlp, batch_size=100).run(0, data, epochs=3)
+    np.testing.assert_array_equal(again, first)
     assert np.all((first >= 0) & (first <= 1)) and first[-1] > 0.2  # it learns something
 
 
@@ -249,9 +254,11 @@ def test_mlp_does_not_care_about_shuffled_features(keras, mnist1d):
 def test_trainer_validation(mnist1d):
     trainer = structures.Trainer(structures.logistic_regression)
     with pytest.raises(ValueError, match=r"model expects \(40,\)"):
-        trainer.run(0, Split((np.zeros((10, 39)), np.zeros(10, int)), (np.zeros((5, 40)), np.zeros(5, int))), 1)
+        trainer.run(0, Split((np.zeros((10, 39)), np.zeros(10, int)),
+                             (np.zeros((5, 40)), np.zeros(5, int))), 1)
     with pytest.raises(ValueError, match="labels have shape"):
-        trainer.run(0, Split((np.zeros((10, 40)), np.zeros(9, int)), (np.zeros((5, 40)), np.zeros(5, int))), 1)
+        trainer.run(0, Split((np.zeros((10, 40)), np.zeros(9, int)),
+                             (np.zeros((5, 40)), np.zeros(5, int))), 1)
     with pytest.raises(ValueError, match="epochs must be an integer >= 1"):
         trainer.run(0, mnist1d, 0)
     with pytest.raises(TypeError, match="build must be a callable"):
@@ -262,7 +269,8 @@ def test_trainer_validation(mnist1d):
 
 def test_train_seeds_one_row_per_seed_and_data_set(mnist1d):
     data = _small(mnist1d, 200, 100)
-    out = structures.train_seeds(structures.logistic_regression, {"a": data, "b": data}, seeds=[0, 1], epochs=2)
+    out = structures.train_seeds(structures.logistic_regression, {"a": data, "b": data},
+                                 seeds=[0, 1], epochs=2)
     assert list(out) == ["a", "b"] and out["a"].shape == (2, 2)
     np.testing.assert_array_equal(out["a"], out["b"])
     with pytest.raises(ValueError, match="seeds must not be empty"):
@@ -356,5 +364,11 @@ def test_every_equation_of_the_structures_page_is_tied_to_a_tested_function():
 def test_docstring_examples_run():
     import doctest
 
-    failures, tried = doctest.testmod(structures, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert tried >= 6 and failures == 0
+    from companion.structures import conv, figures, models, training
+
+    tried = 0
+    for module in (mnist1d_module, conv, models, training, figures):
+        result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+        assert result.failed == 0, module.__name__
+        tried += result.attempted
+    assert tried >= 6

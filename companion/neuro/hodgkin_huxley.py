@@ -28,7 +28,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from companion._validation import check_array, check_real, describe
+from companion._validation import check_array, check_bool, check_real
 from companion.neuro.hh_channels import RATE_OFFSET, RATE_SLOPE, steady_state
 
 # The gating kinetics moved to companion.neuro.hh_channels; the old import path keeps working.
@@ -246,8 +246,7 @@ class HodgkinHuxley:
             if t_off <= t_on:
                 raise ValueError(f"t_off must be > t_on ({t_on} ms), got {t_off}")
         threshold = check_real("threshold", threshold)
-        if not isinstance(record, (bool, np.bool_)):
-            raise TypeError(f"record must be a bool, got {describe(record)}")
+        record = check_bool("record", record)
         n_steps = n_steps_of(duration, dt)
         scalar = I_arr.ndim == 0
         amplitudes = I_arr.reshape(-1)
@@ -314,13 +313,16 @@ class HodgkinHuxley:
         times = np.concatenate([c[0] for c in crossings])
         which = np.concatenate([c[1] for c in crossings])
         spike_arrays = [np.sort(times[which == j]) for j in range(batch)]
+        t: NDArray[np.float64] | None = None
+        V: NDArray[np.float64] | None = None
+        m: NDArray[np.float64] | None = None
+        h: NDArray[np.float64] | None = None
+        n: NDArray[np.float64] | None = None
         if record:
-            t = np.arange(n_steps + 1) * dt
+            t = np.arange(n_steps + 1, dtype=np.float64) * dt
             V, m, h, n = v_buf, gates[:, 0], gates[:, 1], gates[:, 2]
             if scalar:
-                V, m, h, n = V[:, 0], m[:, 0], h[:, 0], n[:, 0]
-        else:
-            t = V = m = h = n = None
+                V, m, h, n = v_buf[:, 0], gates[:, 0, 0], gates[:, 1, 0], gates[:, 2, 0]
         return HHResult(
             t=t,
             V=V,
@@ -379,7 +381,8 @@ class HodgkinHuxley:
         if transient >= duration:
             raise ValueError(f"transient must be < duration ({duration} ms), got {transient}")
         result = self.simulate(I, duration, dt, record=False)
-        trains = [result.spike_times] if np.ndim(result.I) == 0 else result.spike_times
+        spikes = result.spike_times  # one train for a scalar I, else one per amplitude
+        trains = [spikes] if isinstance(spikes, np.ndarray) else spikes
         rates = np.array([_sustained_rate(s, transient, duration) for s in trains])
         return float(rates[0]) if np.ndim(result.I) == 0 else rates
 

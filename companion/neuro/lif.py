@@ -237,7 +237,7 @@ class LIFNeuron:
                 break
             V[k + 1] = v
         return LIFResult(
-            t=np.arange(n_steps + 1) * dt,
+            t=np.arange(n_steps + 1, dtype=np.float64) * dt,
             V=V,
             spike_times=np.asarray(spikes, dtype=np.float64),
             duration=n_steps * dt,

@@ -137,16 +137,16 @@ def truth_table(
     if n_inputs is None:
         if not hasattr(unit, "n_inputs"):
             raise TypeError("n_inputs must be given for a unit without an n_inputs attribute")
-        n_inputs = unit.n_inputs  # type: ignore[attr-defined]
+        n_inputs = unit.n_inputs
     inputs = boolean_inputs(n_inputs)
     return inputs, np.asarray(unit(inputs), dtype=np.int64).reshape(-1)
 
 
 _GATE_FUNCTIONS: dict[str, Callable[[NDArray[np.int64]], NDArray[np.bool_]]] = {
-    "AND": lambda x: x.all(axis=1),
-    "OR": lambda x: x.any(axis=1),
-    "NAND": lambda x: ~x.all(axis=1),
-    "NOR": lambda x: ~x.any(axis=1),
+    "AND": lambda x: np.asarray(x.all(axis=1)),
+    "OR": lambda x: np.asarray(x.any(axis=1)),
+    "NAND": lambda x: ~np.asarray(x.all(axis=1)),
+    "NOR": lambda x: ~np.asarray(x.any(axis=1)),
     "NOT": lambda x: x[:, 0] == 0,
 }
 

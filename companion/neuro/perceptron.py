@@ -28,7 +28,14 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from companion._validation import check_array, check_positive_int, check_real, check_rng, describe
+from companion._validation import (
+    check_array,
+    check_bool,
+    check_positive_int,
+    check_real,
+    check_rng,
+    describe,
+)
 from companion.neuro.mcculloch_pitts import McCullochPittsUnit, check_binary, logic_gate
 
 __all__ = ["Perceptron", "PerceptronFit", "ThresholdNetwork", "xor_network"]
@@ -100,9 +107,7 @@ class Perceptron:
     ) -> None:
         self.lr = check_real("lr", lr, positive=True)
         self.max_epochs = check_positive_int("max_epochs", max_epochs)
-        if not isinstance(shuffle, (bool, np.bool_)):
-            raise TypeError(f"shuffle must be a bool, got {describe(shuffle)}")
-        self.shuffle = bool(shuffle)
+        self.shuffle = check_bool("shuffle", shuffle)
         self._rng = check_rng(rng)
         self.w: NDArray[np.float64] | None = None
         self.b = 0.0

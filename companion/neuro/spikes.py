@@ -188,7 +188,7 @@ def binned_rate(
     n_bins = int(np.floor(duration / bin_width + 1e-9))
     if n_bins < 1:
         raise ValueError(f"bin_width must be <= duration ({duration} ms), got {bin_width}")
-    edges = np.arange(n_bins + 1) * bin_width
+    edges = np.arange(n_bins + 1, dtype=np.float64) * bin_width
     counts, _ = np.histogram(s, bins=edges)
     return edges[:-1] + bin_width / 2, 1000.0 * counts / bin_width
 
@@ -220,7 +220,7 @@ def smoothed_rate(
     dt = check_real("dt", dt, positive=True)
     sigma = check_real("sigma", sigma, positive=True)
     n = n_steps_of(duration, dt)
-    t = np.arange(n) * dt
+    t = np.arange(n, dtype=np.float64) * dt
     rate = np.zeros(n)
     # Sum the kernels directly: exact for any spike times, O(n_spikes x samples within 5 sigma).
     half = int(np.ceil(5 * sigma / dt))

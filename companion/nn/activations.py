@@ -1,10 +1,11 @@
 """Activation functions and their derivatives.
 
 An activation :math:`a = f(z)` acts on the pre-activation :math:`z = xW + b` of a layer.  Back-propagation
-needs the vector-Jacobian product :math:`\\partial L/\\partial z = (\\partial a/\\partial z)^{\\top}
-\\partial L/\\partial a`.  For the element-wise functions the Jacobian is diagonal,
+needs the vector-Jacobian product :math:`\\partial\\mathcal{L}/\\partial z = (\\partial a/\\partial z)^{\\top}
+\\partial\\mathcal{L}/\\partial a`.  For the element-wise functions the Jacobian is diagonal,
 
-.. math:: \\frac{\\partial L}{\\partial z} = f'(z) \\odot \\frac{\\partial L}{\\partial a},
+.. math:: \\frac{\\partial \\mathcal{L}}{\\partial z}
+   = f'(z) \\odot \\frac{\\partial \\mathcal{L}}{\\partial a},
    \\tag{nn.act.0}
 
 and for the softmax it is a full (symmetric) matrix per sample, eq. (nn.act.6).
@@ -126,7 +127,7 @@ def softmax_jvp(a: NDArray, v: NDArray) -> NDArray:
     a : ndarray of shape (n, k)
         Softmax outputs.
     v : ndarray of shape (n, k)
-        One vector per sample (in back-propagation, :math:`\\partial L/\\partial a`).
+        One vector per sample (in back-propagation, :math:`\\partial\\mathcal{L}/\\partial a`).
 
     Returns
     -------
@@ -147,7 +148,8 @@ class Activation:
         raise NotImplementedError
 
     def backward(self, z: NDArray, a: NDArray, grad: NDArray) -> NDArray:
-        """:math:`\\partial L/\\partial z` from ``grad`` = :math:`\\partial L/\\partial a`, eq. (nn.act.0).
+        """:math:`\\partial\\mathcal{L}/\\partial z` from
+        ``grad`` = :math:`\\partial\\mathcal{L}/\\partial a`, eq. (nn.act.0).
 
         Parameters
         ----------

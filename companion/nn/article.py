@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import DTypeLike
 
-from companion._validation import check_positive_int, describe
+from companion._validation import check_bool, check_positive_int
 from companion.nn.layers import Dense, Input
 from companion.nn.model import Sequential
 from companion.nn.optimizers import Optimizer
@@ -74,8 +74,7 @@ def article_model(
     num_inputs = check_positive_int("num_inputs", num_inputs)
     num_hiddens = check_positive_int("num_hiddens", num_hiddens)
     num_outputs = check_positive_int("num_outputs", num_outputs)
-    if not isinstance(compile, bool):
-        raise TypeError(f"compile must be True or False, got {describe(compile)}")
+    compile = check_bool("compile", compile)
     model = Sequential(
         [
             Input(shape=(num_inputs,)),

@@ -30,6 +30,8 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
+from companion._validation import check_contiguous, check_same_shape
+
 __all__ = [
     "GradientCheck",
     "check_gradient",
@@ -45,10 +47,9 @@ def numerical_gradient(f: Callable[[NDArray], float], x: NDArray, h: float = 1e-
     ``x`` is perturbed in place, one entry at a time, and restored exactly; ``f`` may therefore read
     ``x`` through another reference (e.g. a model's weight array).
     """
+    x = check_contiguous("x", x, why="it is perturbed in place")
     grad = np.zeros(x.shape, dtype=np.float64)
-    flat = x.reshape(-1)  # a view: x must be contiguous
-    if not np.shares_memory(flat, x):
-        raise ValueError("x must be a contiguous array (it is perturbed in place)")
+    flat = x.reshape(-1)  # a view, since x is C-contiguous
     for j in range(flat.size):
         old = flat[j]
         flat[j] = old + h
@@ -63,8 +64,7 @@ def numerical_gradient(f: Callable[[NDArray], float], x: NDArray, h: float = 1e-
 def gradient_error(analytic: NDArray, numerical: NDArray) -> float:
     """Error measure of eq. (nn.grad.2)."""
     a, g = np.asarray(analytic, dtype=np.float64), np.asarray(numerical, dtype=np.float64)
-    if a.shape != g.shape:
-        raise ValueError(f"analytic gradient has shape {a.shape}, numerical {g.shape}")
+    check_same_shape("analytic", a, "numerical", g)
     if a.size == 0:
         return 0.0
     return float((np.abs(a - g) / np.maximum(1.0, np.maximum(np.abs(a), np.abs(g)))).max())

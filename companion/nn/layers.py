@@ -1,27 +1,34 @@
 """The fully connected (Dense) layer, forward and backward.
 
-For a batch :math:`X` of shape ``(n, in)``, kernel :math:`W` ``(in, out)`` and bias :math:`b` ``(out,)``:
+Layer :math:`l` of a network, in the book's notation (the notation page): for a batch
+:math:`A^{[l-1]}` of shape ``(B, n_in)`` (:math:`A^{[0]} = X` for the first layer), kernel
+:math:`W^{[l]}` ``(n_in, units)`` and bias :math:`\\mathbf{b}^{[l]}` ``(units,)``, added to every row:
 
-.. math:: Z = X W + b, \\qquad A = f(Z) \\tag{nn.dense.1}
+.. math:: Z^{[l]} = A^{[l-1]} W^{[l]} + \\mathbf{b}^{[l]}, \\qquad A^{[l]} = f^{[l]}\\big(Z^{[l]}\\big)
+   \\tag{nn.dense.1}
 
-Back-propagation receives :math:`G = \\partial L/\\partial A`, forms :math:`\\Delta = \\partial L/\\partial Z`
-by eq. (nn.act.0), and returns the gradient for the layer below:
+Back-propagation receives :math:`G = \\partial\\mathcal{L}/\\partial A^{[l]}`, forms the error signal
+:math:`\\delta^{[l]} = \\partial\\mathcal{L}/\\partial Z^{[l]}` by eq. (nn.act.0), and returns the
+gradient for the layer below:
 
 .. math::
-    \\frac{\\partial L}{\\partial W} = X^{\\top} \\Delta, \\qquad
-    \\frac{\\partial L}{\\partial b} = \\sum_{i} \\Delta_{i}, \\qquad
-    \\frac{\\partial L}{\\partial X} = \\Delta W^{\\top}
+    \\frac{\\partial \\mathcal{L}}{\\partial W^{[l]}} = A^{[l-1]\\top} \\delta^{[l]}, \\qquad
+    \\frac{\\partial \\mathcal{L}}{\\partial \\mathbf{b}^{[l]}} = \\sum_{i} \\delta^{[l]}_{i}, \\qquad
+    \\frac{\\partial \\mathcal{L}}{\\partial A^{[l-1]}} = \\delta^{[l]} W^{[l]\\top}
     \\tag{nn.dense.2}
 
+where :math:`\\delta^{[l]}_i` is row :math:`i` of :math:`\\delta^{[l]}`.
+
 **Per-example gradients.**  The sums over the batch in eq. (nn.dense.2) add one term per sample,
-:math:`x_i \\otimes \\Delta_i` and :math:`\\Delta_i`.  ``backward(..., per_example=True)`` keeps these terms
-apart (shapes ``(n, in, out)`` and ``(n, out)``); their sum over the first axis is the batch gradient.
-Because the loss is a *mean*, the term of sample :math:`i` is :math:`\\nabla \\ell_i / n`
+:math:`\\mathbf{a}^{[l-1]}_i \\otimes \\delta^{[l]}_i` and :math:`\\delta^{[l]}_i`.
+``backward(..., per_example=True)`` keeps these terms apart (shapes ``(B, n_in, units)`` and
+``(B, units)``); their sum over the first axis is the batch gradient.
+Because the loss is a *mean*, the term of sample :math:`i` is :math:`\\nabla \\ell_i / B`
 (:meth:`~companion.nn.model.Sequential.compute_gradients` with ``per_example=True`` returns the
 :math:`\\nabla \\ell_i` themselves).  Differentially private SGD clips each :math:`\\nabla \\ell_i` to norm
 :math:`C` and adds Gaussian noise before averaging:
 
-.. math:: \\tilde g = \\frac{1}{n}\\Big(\\sum_{i=1}^{n} \\nabla \\ell_i \\,
+.. math:: \\tilde{\\mathbf{g}} = \\frac{1}{B}\\Big(\\sum_{i=1}^{B} \\nabla \\ell_i \\,
    \\min\\big(1, C / \\lVert \\nabla \\ell_i \\rVert\\big) + \\mathcal{N}(0, \\sigma^2 C^2 I)\\Big)
    \\tag{nn.dense.3}
 
@@ -208,21 +215,22 @@ class Dense:
     __call__ = forward
 
     def backward(self, grad: NDArray, input_grad: bool = True, per_example: bool = False) -> NDArray | None:
-        """Back-propagate ``grad`` :math:`= \\partial L/\\partial A` through the activation and the layer
-        (eq-ch3-backprop).
+        """Back-propagate ``grad`` :math:`= \\partial\\mathcal{L}/\\partial A^{[l]}` through the activation
+        and the layer (eq-ch3-backprop).
 
         Parameters
         ----------
-        grad : ndarray of shape (n, units)
+        grad : ndarray of shape (B, units)
         input_grad : bool, default True
-            Whether to compute :math:`\\partial L/\\partial X` (the first layer does not need it).
+            Whether to compute :math:`\\partial\\mathcal{L}/\\partial A^{[l-1]}` (the first layer does
+            not need it).
         per_example : bool, default False
             Keep one gradient term per sample in :attr:`grads` (see the module docstring, eq. nn.dense.3).
 
         Returns
         -------
-        ndarray of shape (n, in) or None
-            :math:`\\partial L/\\partial X`, eq. (nn.dense.2).
+        ndarray of shape (B, n_in) or None
+            :math:`\\partial\\mathcal{L}/\\partial A^{[l-1]}`, eq. (nn.dense.2).
         """
         delta = self.activation.backward(cast(NDArray, self._z), cast(NDArray, self._a), grad)
         return self.backward_preactivation(delta, input_grad, per_example)
@@ -230,7 +238,8 @@ class Dense:
     def backward_preactivation(
         self, delta: NDArray, input_grad: bool = True, per_example: bool = False
     ) -> NDArray | None:
-        """Like :meth:`backward`, given :math:`\\Delta = \\partial L/\\partial Z` directly (eq. nn.dense.2).
+        """Like :meth:`backward`, given :math:`\\delta^{[l]} = \\partial\\mathcal{L}/\\partial Z^{[l]}`
+        directly (eq. nn.dense.2).
 
         The model uses it when a loss computes its gradient from the logits, eq. (nn.loss.2).
         """
@@ -274,7 +283,8 @@ class Dropout:
     At inference (``predict``, ``evaluate``, ``training=False``) the layer is the identity; the scaling
     during training is what makes this right (the "inverted" form; the original paper scaled the
     weights at test time instead).  Back-propagation multiplies the gradient by the same mask,
-    :math:`\\partial L/\\partial a_{ij} = \\tfrac{m_{ij}}{1-p}\\, \\partial L/\\partial \\tilde a_{ij}`
+    :math:`\\partial\\mathcal{L}/\\partial a_{ij}
+    = \\tfrac{m_{ij}}{1-p}\\, \\partial\\mathcal{L}/\\partial \\tilde a_{ij}`
     (nn.dropout.2).  Chapter 5: eq-ch5-dropout.
 
     Parameters

@@ -3,20 +3,19 @@
 Every loss is the mean over the batch of a per-sample loss :math:`\\ell_i` (Keras's
 ``"sum_over_batch_size"`` reduction),
 
-.. math:: L = \\frac{1}{n} \\sum_{i=1}^{n} \\ell_i, \\tag{nn.loss.0}
+.. math:: \\mathcal{L} = \\frac{1}{B} \\sum_{i=1}^{B} \\ell_i, \\tag{nn.loss.0}
 
-so every gradient carries a factor :math:`1/n`.
+so every gradient carries a factor :math:`1/B`.
 
 **Logits.**  A softmax (or sigmoid) output followed by a cross-entropy is computed by Keras from the
 layer's pre-activation :math:`z` (the *logits*), not from the probabilities: nothing is clipped and the
-gradient takes the simple form of eq. (nn.loss.2).  :class:`~companion.nn.model.Sequential` does the same;
-each
-cross-entropy class names in :attr:`Loss.logits_of` the output activation it can undo.  Without logits
-(``from_logits=False`` and any other output activation) the probabilities are clipped to
-:math:`[\\epsilon, 1-\\epsilon]`, :math:`\\epsilon = 10^{-7}`, as Keras does.
+gradient takes the simple form of eq. (nn.loss.2).  :class:`~companion.nn.model.Sequential` does the
+same; each cross-entropy class names in :attr:`Loss.logits_of` the output activation it can
+undo.  Without logits (``from_logits=False`` and any other output activation) the probabilities
+are clipped to :math:`[\\epsilon, 1-\\epsilon]`, :math:`\\epsilon = 10^{-7}`, as Keras does.
 
 The plain functions return per-sample losses :math:`\\ell_i` (shape ``(n,)``), like ``keras.losses``
-functions; the classes return the scalar :math:`L` and its gradient.
+functions; the classes return the scalar :math:`\\mathcal{L}` and its gradient.
 
 Examples
 --------
@@ -136,7 +135,8 @@ def mean_squared_error(y_true: NDArray, y_pred: NDArray) -> NDArray:
 
 
 class Loss:
-    """A loss :math:`L` of eq. (nn.loss.0) with its gradient :math:`\\partial L / \\partial y_{\\text{pred}}`.
+    """A loss :math:`\\mathcal{L}` of eq. (nn.loss.0) with its gradient
+    :math:`\\partial\\mathcal{L} / \\partial y_{\\text{pred}}`.
 
     Attributes
     ----------
@@ -162,11 +162,11 @@ class Loss:
         raise NotImplementedError
 
     def __call__(self, y_true: NDArray, y_pred: NDArray) -> float:
-        """Mean loss :math:`L`, eq. (nn.loss.0)."""
+        """Mean loss :math:`\\mathcal{L}`, eq. (nn.loss.0)."""
         return float(self.per_sample(y_true, y_pred).mean())
 
     def gradient(self, y_true: NDArray, y_pred: NDArray) -> NDArray:
-        """:math:`\\partial L/\\partial y_{\\text{pred}}`, same shape as ``y_pred``."""
+        """:math:`\\partial\\mathcal{L}/\\partial y_{\\text{pred}}`, same shape as ``y_pred``."""
         raise NotImplementedError
 
     def value_and_gradient(self, y_true: NDArray, y_pred: NDArray) -> tuple[NDArray, NDArray]:
@@ -186,7 +186,7 @@ class SparseCategoricalCrossentropy(Loss):
 
     Gradient with respect to the logits (nn.loss.2; chapter 3, eq-ch3-ce-grad):
 
-    .. math:: \\frac{\\partial L}{\\partial z_{ik}}
+    .. math:: \\frac{\\partial \\mathcal{L}}{\\partial z_{ik}}
        = \\frac{1}{n}\\big(\\operatorname{softmax}(z_i)_k - [k = y_i]\\big)
     """
 

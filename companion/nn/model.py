@@ -1,17 +1,19 @@
 """``Sequential``: a stack of Dense layers with Keras's ``compile`` / ``fit`` / ``evaluate`` / ``predict``.
 
-One training step on a batch :math:`(X, y)` of :math:`n` samples is
+One training step on a batch :math:`(X, y)` of :math:`B` samples is
 
 .. math::
-    A^{(0)} = X,\\quad A^{(l)} = f_l(A^{(l-1)} W_l + b_l) \\;\\text{(forward, nn.dense.1)}, \\quad
-    L = \\tfrac1n \\textstyle\\sum_i \\ell_i \\;\\text{(nn.loss.0)}, \\quad
+    A^{[0]} = X,\\quad A^{[l]} = f^{[l]}\\big(A^{[l-1]} W^{[l]} + \\mathbf{b}^{[l]}\\big)
+    \\;\\text{(forward, nn.dense.1)}, \\quad
+    \\mathcal{L} = \\tfrac1B \\textstyle\\sum_i \\ell_i \\;\\text{(nn.loss.0)}, \\quad
     \\text{back-propagation (nn.dense.2)}, \\quad \\text{optimizer step (nn.adam.1, ...)}
     \\tag{nn.model.1}
 
-All weights live in one parameter vector :math:`\\theta = (\\operatorname{vec} W_1, b_1, \\ldots)` (the
-layers' ``kernel`` and ``bias`` are views of it), and the optimizer updates :math:`\\theta` with the
-concatenated gradient :math:`\\nabla_\\theta L` (nn.model.2), exactly the element-wise rules of
-:mod:`companion.nn.optimizers` applied to all weights at once.
+All weights live in one parameter vector
+:math:`\\boldsymbol\\theta = (\\operatorname{vec} W^{[1]}, \\mathbf{b}^{[1]}, \\ldots)` (the layers'
+``kernel`` and ``bias`` are views of it), and the optimizer updates :math:`\\boldsymbol\\theta` with
+the concatenated gradient :math:`\\nabla_{\\boldsymbol\\theta}\\mathcal{L}` (nn.model.2), exactly the
+element-wise rules of :mod:`companion.nn.optimizers` applied to all weights at once.
 
 This module is the container: layers, weights, ``compile``, ``predict`` and ``summary``.  The step
 itself (forward, loss, back-propagation, update) is :mod:`companion.nn.step`; the epoch loop and
@@ -33,7 +35,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from os import PathLike
-from typing import cast
+from typing import Literal, cast, overload
 
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
@@ -153,10 +155,10 @@ class Sequential:
             self.optimizer.build([self.theta])  # new weights, fresh optimizer state
 
     def _pack(self) -> None:
-        """Gather every weight into one parameter vector :math:`\\theta` (eq. nn.model.2).
+        """Gather every weight into one parameter vector :math:`\\boldsymbol\\theta` (eq. nn.model.2).
 
         Each layer's ``kernel`` and ``bias`` become views (same shapes) into ``self.theta``.  The update
-        rules of all optimizers act element by element, so one step on :math:`\\theta` with the
+        rules of all optimizers act element by element, so one step on :math:`\\boldsymbol\\theta` with the
         concatenated gradient is exactly the same arithmetic as one step per array, in 12 NumPy calls
         instead of 72 for the article's network (which matters at batch 32).
         """
@@ -362,6 +364,18 @@ class Sequential:
             self, x, y, batch_size, epochs, verbose, callbacks, validation_split, validation_data,
             shuffle, initial_epoch, validation_batch_size,
         )
+
+    @overload
+    def evaluate(
+        self, x: NDArray, y: NDArray, batch_size: int | None = None, verbose: int | str = "auto",
+        return_dict: Literal[False] = False,
+    ) -> float | list[float]: ...
+
+    @overload
+    def evaluate(
+        self, x: NDArray, y: NDArray, batch_size: int | None = None, verbose: int | str = "auto",
+        *, return_dict: Literal[True],
+    ) -> dict[str, float]: ...
 
     def evaluate(
         self, x: NDArray, y: NDArray, batch_size: int | None = None, verbose: int | str = "auto",

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import sys
 import time
+from typing import TYPE_CHECKING
 
-from tqdm import tqdm
+if TYPE_CHECKING:  # tqdm is imported when a bar is shown (verbose=1), not with the engine
+    from tqdm import tqdm
 
 __all__ = ["EpochProgress", "format_logs"]
 
@@ -47,8 +49,10 @@ class EpochProgress:
         self.epoch, self.verbose, self.interval = epoch, verbose, interval
         self.title = f"Epoch {epoch + 1}/{epochs}"
         self.next_update = float("inf")
-        self.bar = None
+        self.bar: tqdm | None = None
         if verbose == 1:
+            from tqdm import tqdm
+
             self.bar = tqdm(
                 total=steps, desc=self.title, unit="batch", file=sys.stdout, mininterval=0,
                 miniters=1, leave=True, bar_format=self.BAR_FORMAT,

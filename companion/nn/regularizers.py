@@ -12,10 +12,11 @@ penalty (weight decay) with factor :math:`\\lambda` is, exactly as Keras 3 defin
 0.02).  The model minimises
 
 .. math::
-    L_\\text{total} = \\frac1n \\sum_i \\ell_i + \\sum_{\\text{layers}} R(W_l),
+    \\mathcal{L}_\\text{total} = \\frac1B \\sum_i \\ell_i + \\sum_{l} R\\big(W^{[l]}\\big),
     \\tag{nn.l2.2}
 
-and reports :math:`L_\\text{total}` as its ``loss`` (also ``val_loss`` and ``evaluate``), as Keras does.
+and reports :math:`\\mathcal{L}_\\text{total}` as its ``loss`` (also ``val_loss`` and
+``evaluate``), as Keras does.
 With plain gradient descent the penalty's gradient shrinks every weight by the factor
 :math:`1 - 2\\eta\\lambda` before the data gradient acts: hence the name weight decay.  Chapter 5:
 eq-ch5-l2.

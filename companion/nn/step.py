@@ -1,13 +1,14 @@
 """One training step of a :class:`~companion.nn.model.Sequential` model, eq. (nn.model.1).
 
-On a batch :math:`(X, y)` of :math:`n` samples:
+On a batch :math:`(X, y)` of :math:`B` samples:
 
 .. math::
-    A^{(0)} = X,\\quad A^{(l)} = f_l(A^{(l-1)} W_l + b_l) \\;\\text{(forward, nn.dense.1)}, \\quad
-    L = \\tfrac1n \\textstyle\\sum_i \\ell_i + \\textstyle\\sum_l R(W_l)
+    A^{[0]} = X,\\quad A^{[l]} = f^{[l]}\\big(A^{[l-1]} W^{[l]} + \\mathbf{b}^{[l]}\\big)
+    \\;\\text{(forward, nn.dense.1)}, \\quad
+    \\mathcal{L} = \\tfrac1B \\textstyle\\sum_i \\ell_i + \\textstyle\\sum_l R\\big(W^{[l]}\\big)
     \\;\\text{(nn.loss.0, nn.l2.2)}, \\quad
-    \\text{back-propagation (nn.dense.2)}, \\quad \\theta \\leftarrow \\text{optimizer}(\\theta,
-    \\nabla_\\theta L) \\;\\text{(nn.model.2)}
+    \\text{back-propagation (nn.dense.2)}, \\quad \\boldsymbol\\theta \\leftarrow
+    \\text{optimizer}(\\boldsymbol\\theta, \\nabla_{\\boldsymbol\\theta}\\mathcal{L}) \\;\\text{(nn.model.2)}
 
 :func:`forward`, :func:`loss_and_backward` and :func:`apply_gradients` are those three parts; the
 training loop (:mod:`companion.nn.training`), :meth:`~companion.nn.model.Sequential.compute_gradients`

@@ -80,7 +80,10 @@ def plot_log_bars(
     """
     vals = np.asarray(values, dtype=float)
     if len(labels) != len(vals) or len(vals) == 0:
-        raise ValueError(f"labels and values must be non-empty and of equal length, got {len(labels)} and {len(vals)}")
+        raise ValueError(
+            "labels and values must be non-empty and of equal length, "
+            f"got {len(labels)} and {len(vals)}"
+        )
     if not np.all(np.isfinite(vals)) or np.any(vals <= 0):
         raise ValueError(f"values must be positive and finite for a log axis, got {vals.tolist()}")
     fig, ax = new_axes(ax, figsize=(7.5, 0.45 * len(vals) + 1.2))

@@ -52,6 +52,10 @@ def plot_digits(
     if images.ndim != 3 or len(images) == 0:
         raise ValueError(f"images must have shape (n, h, w) with n >= 1, got {images.shape}")
     ncols = check_positive_int("ncols", ncols)
+    if labels is not None:
+        labels = np.asarray(labels)
+    if predictions is not None:
+        predictions = np.asarray(predictions)
     for name, seq in (("labels", labels), ("predictions", predictions)):
         if seq is not None and len(seq) != len(images):
             raise ValueError(f"{name} has {len(seq)} entries but there are {len(images)} images")
@@ -95,8 +99,8 @@ def plot_history(
     if missing:
         raise ValueError(f"history has no {missing}; it has {sorted(history)}")
     if ax is None:
-        fig, axes = new_figure(1, len(metrics), figsize=(4.2 * len(metrics), 3.4))
-        axes = list(axes.flat)
+        fig, grid = new_figure(1, len(metrics), figsize=(4.2 * len(metrics), 3.4))
+        axes = list(grid.flat)
     else:
         axes = list(ax)
         if len(axes) != len(metrics):

@@ -43,7 +43,7 @@ def plot_raster(
     fig, ax = new_axes(ax, figsize=(6.4, 0.18 * len(trains) + 1.2))
     n = len(trains)
     positions = [np.asarray(t, dtype=float) for t in trains]
-    ax.eventplot(positions, lineoffsets=np.arange(1, n + 1), linelengths=0.8,
+    ax.eventplot(positions, lineoffsets=list(range(1, n + 1)), linelengths=0.8,
                  colors=color or PALETTE[-1], linewidths=1.0)
     ax.set_xlim(0, duration)
     ax.set_ylim(n + 0.7, 0.3)  # inverted: trial 1 at the top

@@ -9,10 +9,14 @@ and no figure is left open in a long-running kernel.
 
 from __future__ import annotations
 
+from typing import Any
+
 import matplotlib as mpl
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.rcsetup import cycler
+from matplotlib.typing import RcKeyType
 
 __all__ = ["BOOK_STYLE", "PALETTE", "new_axes", "new_figure", "use_book_style"]
 
@@ -22,7 +26,7 @@ PALETTE: tuple[str, ...] = (
 )
 
 #: The rcParams of the book's figures.
-BOOK_STYLE: dict[str, object] = {
+BOOK_STYLE: dict[RcKeyType, Any] = {
     "figure.figsize": (6.4, 4.0),
     "figure.dpi": 100,
     "savefig.dpi": 150,
@@ -34,7 +38,7 @@ BOOK_STYLE: dict[str, object] = {
     "grid.alpha": 0.3,
     "axes.spines.top": False,
     "axes.spines.right": False,
-    "axes.prop_cycle": mpl.cycler(color=list(PALETTE)),
+    "axes.prop_cycle": cycler(color=list(PALETTE)),
     "legend.frameon": False,
     "image.cmap": "viridis",
     "svg.hashsalt": "nnbrain",  # identical SVG ids on every run
@@ -59,7 +63,7 @@ def use_book_style() -> None:
 
 
 def new_figure(nrows: int = 1, ncols: int = 1, figsize: tuple[float, float] | None = None,
-               **subplot_kw: object) -> tuple[Figure, np.ndarray]:
+               **subplot_kw: Any) -> tuple[Figure, np.ndarray]:
     """A figure with a grid of axes, outside ``pyplot`` and with constrained layout.
 
     Parameters
@@ -107,4 +111,7 @@ def new_axes(ax: Axes | None, figsize: tuple[float, float] | None = None) -> tup
     if ax is None:
         fig, axes = new_figure(figsize=figsize)
         return fig, axes[0, 0]
-    return ax.figure, ax
+    root = ax.get_figure(root=True)
+    if root is None:
+        raise ValueError("ax must belong to a figure")
+    return root, ax

@@ -9,15 +9,16 @@
 
 (:func:`graph_example`).
 
-**A multilayer network.**  With :math:`A^{(0)} = X`, :math:`Z^{(l)} = A^{(l-1)} W_l + \\mathbf{1} b_l^{\\top}`,
-:math:`A^{(l)} = f_l(Z^{(l)})` and a softmax output with cross-entropy, the error signals
-:math:`\\Delta^{(l)} = \\partial\\mathcal{L}/\\partial Z^{(l)}` satisfy
+**A multilayer network.**  With :math:`A^{[0]} = X`,
+:math:`Z^{[l]} = A^{[l-1]} W^{[l]} + \\mathbf{b}^{[l]}` (the row vector added to every row),
+:math:`A^{[l]} = f^{[l]}(Z^{[l]})` and a softmax output with cross-entropy, the error signals
+:math:`\\delta^{[l]} = \\partial\\mathcal{L}/\\partial Z^{[l]}` satisfy
 
 .. math::
-    \\Delta^{(L)} = \\tfrac1B (P - Y), \\qquad
-    \\Delta^{(l)} = \\big(\\Delta^{(l+1)} W_{l+1}^{\\top}\\big) \\odot f_l'(Z^{(l)}), \\qquad
-    \\frac{\\partial \\mathcal{L}}{\\partial W_l} = A^{(l-1)\\top} \\Delta^{(l)}, \\quad
-    \\frac{\\partial \\mathcal{L}}{\\partial b_l} = \\Delta^{(l)\\top} \\mathbf{1}
+    \\delta^{[L]} = \\tfrac1B (P - Y), \\qquad
+    \\delta^{[l]} = \\big(\\delta^{[l+1]} W^{[l+1]\\top}\\big) \\odot f^{[l]\\prime}(Z^{[l]}), \\qquad
+    \\frac{\\partial \\mathcal{L}}{\\partial W^{[l]}} = A^{[l-1]\\top} \\delta^{[l]}, \\quad
+    \\frac{\\partial \\mathcal{L}}{\\partial \\mathbf{b}^{[l]}} = \\mathbf{1}^{\\top} \\delta^{[l]}
     \\tag{eq-ch3-backprop}
 
 (:func:`mlp_gradients`).  This module writes the network as plain arrays, independent of
@@ -85,7 +86,7 @@ def mlp_forward(
     Returns
     -------
     zs, acts : lists of ndarray
-        ``zs[l]`` is :math:`Z^{(l+1)}`; ``acts[l]`` is :math:`A^{(l)}` (``acts[0]`` is ``x``); the last
+        ``zs[l]`` is :math:`Z^{[l+1]}`; ``acts[l]`` is :math:`A^{[l]}` (``acts[0]`` is ``x``); the last
         ``zs`` entry holds the logits.
     """
     if len(activations) != len(params) - 1:

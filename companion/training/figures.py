@@ -7,6 +7,7 @@ Both functions draw with :mod:`companion.plots`'s conventions: a figure outside 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import Any
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -56,7 +57,7 @@ def contour_paths(
     ylim: tuple[float, float],
     levels: NDArray,
     minimum: tuple[float, float] | None = None,
-    **line_kw: object,
+    **line_kw: Any,
 ) -> None:
     """Grey contour lines of the 2-D function ``f`` and one line per optimizer path, on ``ax``.
 

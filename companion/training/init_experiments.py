@@ -9,8 +9,9 @@ zero-mean weights of variance :math:`\\operatorname{Var}(w)` and inputs independ
 (:func:`forward_variance`).  With :math:`a = \\tanh(z')` near zero, :math:`\\mathbb{E}[a^2] \\approx
 \\operatorname{Var}(z')`; with :math:`a = \\operatorname{relu}(z')` and :math:`z'` symmetric,
 :math:`\\mathbb{E}[a^2] = \\operatorname{Var}(z')/2`.  Keeping the variance constant forwards
-(:math:`n_\\text{in}\\operatorname{Var}(w) = 1`) and backwards (:math:`n_\\text{out}\\operatorname{Var}(w) = 1`)
-gives Glorot's compromise (eq-ch3-glorot, :func:`glorot_variance`); for ReLU, He's
+(:math:`n_\\text{in}\\operatorname{Var}(w) = 1`) and backwards
+(:math:`n_\\text{out}\\operatorname{Var}(w) = 1`) gives Glorot's compromise
+(eq-ch3-glorot, :func:`glorot_variance`); for ReLU, He's
 :math:`2/n_\\text{in}` (eq-ch3-he, :func:`he_variance`).
 
 Examples
@@ -42,7 +43,8 @@ __all__ = [
 
 
 def forward_variance(fan_in: int, weight_variance: float, second_moment: float) -> float:
-    """Variance of a pre-activation, eq. (eq-ch3-var-forward): :math:`n\\operatorname{Var}(w)\\mathbb{E}[a^2]`.
+    """Variance of a pre-activation, eq. (eq-ch3-var-forward):
+    :math:`n\\operatorname{Var}(w)\\mathbb{E}[a^2]`.
 
     Parameters
     ----------
@@ -83,9 +85,10 @@ def propagate(
 ) -> SignalStats:
     """Push a batch forward through ``depth`` fresh layers and a random gradient back (eq-ch3-var-forward).
 
-    Each layer is :math:`A^{(l)} = f(A^{(l-1)} W_l)` with ``width`` units, :math:`W_l` drawn from
-    ``initializer`` (biases are zero, so they are left out), in float64.  The backward pass starts from a
-    standard normal :math:`\\partial L/\\partial A^{(\\text{depth})}` and applies eq. (eq-ch3-backprop).
+    Each layer is :math:`A^{[l]} = f(A^{[l-1]} W^{[l]})` with ``width`` units, :math:`W^{[l]}` drawn
+    from ``initializer`` (biases are zero, so they are left out), in float64.  The backward pass starts
+    from a standard normal :math:`\\partial\\mathcal{L}/\\partial A^{[L]}` (:math:`L` = ``depth``) and
+    applies eq. (eq-ch3-backprop).
 
     Parameters
     ----------
@@ -99,8 +102,8 @@ def propagate(
     Returns
     -------
     SignalStats
-        ``activation_std[l]`` is the standard deviation of all entries of :math:`A^{(l+1)}`;
-        ``gradient_std[l]`` that of :math:`\\partial L/\\partial Z^{(l+1)}`.
+        ``activation_std[l]`` is the standard deviation of all entries of :math:`A^{[l+1]}`;
+        ``gradient_std[l]`` that of :math:`\\delta^{[l+1]} = \\partial\\mathcal{L}/\\partial Z^{[l+1]}`.
     """
     gen = check_rng(rng)
     act = nn.activations.get(activation)
@@ -123,7 +126,8 @@ def propagate(
 
 
 def hidden_unit_spread(kernel: NDArray) -> float:
-    """Largest difference between two hidden units' incoming weights: :math:`\\max_i (\\max_j W_{ij} - \\min_j W_{ij})`.
+    """Largest difference between two hidden units' incoming weights:
+    :math:`\\max_i (\\max_j W_{ij} - \\min_j W_{ij})`.
 
     Zero exactly when every column of the kernel (every unit) is the same.
     """
@@ -154,17 +158,19 @@ def symmetry_run(
 ) -> SymmetryRun:
     """Train a ``features``-``hidden``-10 network (ReLU, softmax) with SGD and watch its hidden units.
 
-    All kernels use ``kernel_initializer``, biases start at zero; weights and arithmetic in ``dtype``.  After every epoch the spread of
+    All kernels use ``kernel_initializer``, biases start at zero; weights and arithmetic in
+    ``dtype``.  After every epoch the spread of
     the first kernel (:func:`hidden_unit_spread`) and the training accuracy are recorded.
 
     Returns
     -------
     SymmetryRun
     """
+    first = nn.Dense(hidden, activation="relu", kernel_initializer=kernel_initializer)
     model = nn.Sequential(
         [
             nn.Input(shape=(x.shape[1],)),
-            nn.Dense(hidden, activation="relu", kernel_initializer=kernel_initializer),
+            first,
             nn.Dense(10, activation="softmax", kernel_initializer=kernel_initializer),
         ],
         dtype=dtype,
@@ -172,10 +178,15 @@ def symmetry_run(
     )
     model.compile(optimizer=nn.optimizers.SGD(learning_rate), loss="sparse_categorical_crossentropy",
                   metrics=["accuracy"])
-    spread = [hidden_unit_spread(model.layers[0].kernel)]
-    acc = [float(model.evaluate(x, y, verbose=0)[1])]
+
+    def kernel() -> NDArray:  # W^[1] as it is now
+        assert first.kernel is not None  # built: the model knows its input shape
+        return first.kernel
+
+    spread = [hidden_unit_spread(kernel())]
+    acc = [float(model.evaluate(x, y, verbose=0, return_dict=True)["accuracy"])]
     for _ in range(epochs):
         model.fit(x, y, epochs=1, verbose=0)
-        spread.append(hidden_unit_spread(model.layers[0].kernel))
-        acc.append(float(model.evaluate(x, y, verbose=0)[1]))
-    return SymmetryRun(np.array(spread), np.array(acc), model.layers[0].kernel.copy())
+        spread.append(hidden_unit_spread(kernel()))
+        acc.append(float(model.evaluate(x, y, verbose=0, return_dict=True)["accuracy"]))
+    return SymmetryRun(np.array(spread), np.array(acc), kernel().copy())

@@ -75,11 +75,11 @@ def forward(layers: Sequence[nn.Dense], x: NDArray) -> NDArray:
 
 
 def backward(layers: Sequence[nn.Dense], delta: NDArray) -> None:
-    """Back-propagate :math:`\\Delta = \\partial\\mathcal{L}/\\partial Z` of the last layer,
+    """Back-propagate :math:`\\delta^{[L]} = \\partial\\mathcal{L}/\\partial Z^{[L]}` of the last layer,
     eq. (eq-ch3-backprop).
 
-    Leaves :math:`\\partial\\mathcal{L}/\\partial W` and :math:`\\partial\\mathcal{L}/\\partial b` in each
-    layer's ``grads``.
+    Leaves :math:`\\partial\\mathcal{L}/\\partial W^{[l]}` and
+    :math:`\\partial\\mathcal{L}/\\partial \\mathbf{b}^{[l]}` in each layer's ``grads``.
     """
     grad = layers[-1].backward_preactivation(delta, len(layers) > 1)
     for i in range(len(layers) - 2, -1, -1):

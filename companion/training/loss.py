@@ -26,7 +26,7 @@ array([[-0.1562,  0.1142,  0.042 ]])
 from __future__ import annotations
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import DTypeLike, NDArray
 
 from companion.nn.activations import softmax
 
@@ -43,7 +43,7 @@ def naive_softmax(z: NDArray) -> NDArray:
     return e / e.sum(axis=-1, keepdims=True)
 
 
-def one_hot(y: NDArray, num_classes: int, dtype: str = "float64") -> NDArray:
+def one_hot(y: NDArray, num_classes: int, dtype: DTypeLike = "float64") -> NDArray:
     """Rows of the identity matrix: ``one_hot(y, k)[i, k] = [k == y[i]]``."""
     y = np.asarray(y)
     out = np.zeros((len(y), num_classes), dtype=dtype)

@@ -35,6 +35,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from companion.nn.optimizers import Optimizer
+
 __all__ = [
     "CURVATURES",
     "gd_factor",
@@ -70,14 +72,17 @@ def rosenbrock(w: ArrayLike, a: float = 1.0, b: float = 100.0) -> NDArray:
 
 
 def rosenbrock_gradient(w: ArrayLike, a: float = 1.0, b: float = 100.0) -> NDArray:
-    """Gradient of eq. (eq-ch3-rosenbrock): :math:`(-2(a - w_1) - 4 b w_1 (w_2 - w_1^2),\\ 2b(w_2 - w_1^2))`."""
+    """Gradient of eq. (eq-ch3-rosenbrock):
+    :math:`(-2(a - w_1) - 4 b w_1 (w_2 - w_1^2),\\ 2b(w_2 - w_1^2))`.
+    """
     w = np.asarray(w, dtype=np.float64)
     x, y = w[..., 0], w[..., 1]
     return np.stack([-2 * (a - x) - 4 * b * x * (y - x**2), 2 * b * (y - x**2)], axis=-1)
 
 
 def gd_factor(learning_rate: float, curvature: float) -> float:
-    """Factor :math:`1 - \\eta\\lambda` by which one gradient-descent step scales a coordinate, eq. (eq-ch3-lr).
+    """Factor :math:`1 - \\eta\\lambda` by which one gradient-descent step scales a coordinate,
+    eq. (eq-ch3-lr).
 
     Gradient descent converges along that coordinate if and only if :math:`|1 - \\eta\\lambda| < 1`.
     """
@@ -85,7 +90,7 @@ def gd_factor(learning_rate: float, curvature: float) -> float:
 
 
 def trajectory(
-    optimizer: object, gradient: Callable[[NDArray], NDArray], start: ArrayLike, steps: int
+    optimizer: Optimizer, gradient: Callable[[NDArray], NDArray], start: ArrayLike, steps: int
 ) -> NDArray:
     """Positions of ``optimizer`` minimising a function with gradient ``gradient`` from ``start``.
 

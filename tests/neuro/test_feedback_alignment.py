@@ -1,4 +1,5 @@
-"""Feedback alignment: the backprop rule is the exact gradient; random feedback still trains the hidden layer."""
+"""Feedback alignment: the backprop rule is the exact gradient; random feedback still trains the
+hidden layer."""
 
 import numpy as np
 import pytest

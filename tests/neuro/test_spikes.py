@@ -54,7 +54,8 @@ def test_seeded_trains_are_deterministic():
 
     np.testing.assert_array_equal(times(9), times(9))
     assert not np.array_equal(times(9), times(10))
-    np.testing.assert_array_equal(poisson_spike_train(30.0, 500.0, rng=9), poisson_spike_train(30.0, 500.0, rng=9))
+    np.testing.assert_array_equal(poisson_spike_train(30.0, 500.0, rng=9),
+                                  poisson_spike_train(30.0, 500.0, rng=9))
     gen = np.random.default_rng(0)
     a, b = poisson_spike_times(30.0, 500.0, rng=gen), poisson_spike_times(30.0, 500.0, rng=gen)
     assert not np.array_equal(a, b)  # a shared generator advances
@@ -106,7 +107,8 @@ def test_smoothed_rate_preserves_spike_count_and_shape():
         (lambda: poisson_spike_train(np.ones(7), 100.0, dt=1.0), ValueError, r"one value per bin \(100"),
         (lambda: poisson_spike_train(np.ones((2, 100)), 100.0), ValueError, "rate must be 0 or 1-dim"),
         (lambda: poisson_spike_train([-1.0] * 100, 100.0), ValueError, "rate must be >= 0"),
-        (lambda: poisson_spike_train(10.0, 100.0, n_trials=0), ValueError, "n_trials must be a positive integer, got 0"),
+        (lambda: poisson_spike_train(10.0, 100.0, n_trials=0), ValueError,
+         "n_trials must be a positive integer, got 0"),
         (lambda: spike_count_rate([1.0], 5.0, 5.0), ValueError, "t_stop must be > t_start"),
         (lambda: spike_count_rate([[1.0]], 0.0, 5.0), ValueError, "spike_times must be 1-dim"),
         (lambda: binned_rate([1.0], 10.0, 20.0), ValueError, "bin_width must be <= duration"),

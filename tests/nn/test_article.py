@@ -71,7 +71,7 @@ def test_it_is_the_network_spelled_out():
      ({"dtype": 32}, TypeError, r"dtype must be 'float32' or 'float64', got int \(32\)"),
      ({"seed": -1}, ValueError, r"seed must be an int in \[0, 2\*\*32\), got -1"),
      ({"seed": "0"}, TypeError, "seed must be a numpy.random.Generator, an int seed or None, got str"),
-     ({"compile": "yes"}, TypeError, r"compile must be True or False, got str \('yes'\)")],
+     ({"compile": "yes"}, TypeError, r"compile must be a bool, got str \('yes'\)")],
 )
 def test_bad_arguments_are_refused(kwargs, error, match):
     with pytest.raises(error, match=match):

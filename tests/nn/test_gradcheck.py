@@ -116,3 +116,21 @@ def test_per_example_gradients_average_to_the_batch_gradient():
     _, first = model.compute_gradients(x[:1], y[:1])
     for p, g in zip(per, first):
         assert np.allclose(p[0], g, atol=1e-14)
+
+
+def test_numerical_gradient_refuses_what_it_cannot_perturb_in_place():
+    square = lambda v: float((v**2).sum())  # noqa: E731
+    with pytest.raises(TypeError,
+                       match=r"^x must be a float numpy array \(it is perturbed in place\), got list"):
+        nn.numerical_gradient(square, [1.0, 2.0])
+    with pytest.raises(TypeError, match=r"x must be a float numpy array .*got ndarray"):
+        nn.numerical_gradient(square, np.array([1, 2]))
+    x = np.arange(6.0).reshape(2, 3)
+    with pytest.raises(ValueError, match=r"^x must be a C-contiguous array .*strided view of shape \(3, 2\)"):
+        nn.numerical_gradient(square, x.T)
+    assert np.array_equal(x, np.arange(6.0).reshape(2, 3))
+
+
+def test_gradient_error_needs_one_shape():
+    with pytest.raises(ValueError, match=r"^analytic must have the shape of numerical, \(3,\), got \(2,\)$"):
+        nn.gradcheck.gradient_error(np.zeros(2), np.zeros(3))
