@@ -12,8 +12,8 @@ from typing import NamedTuple
 import numpy as np
 
 __all__ = ["BRAIN", "BRAIN_REGIONS", "DP_SGD_EXAMPLE", "MILESTONES", "MNIST1D", "MNIST1D_RERUN",
-           "MODELS", "OPTDIGITS", "PRIVACY", "SCALE", "TRAINING_COMPUTE", "TRAINING_ENERGY", "Fact", "Milestone",
-           "TrainingRun", "dense_parameter_count"]
+           "MODELS", "OPTDIGITS", "PRIVACY", "SCALE", "TRAINING_COMPUTE", "TRAINING_ENERGY", "Fact",
+           "Milestone", "TrainingRun", "dense_parameter_count"]
 
 
 class Fact(NamedTuple):
@@ -50,9 +50,9 @@ MODELS: dict[str, Fact] = {
 }
 
 
-#: The DP-SGD run whose privacy budget :data:`PRIVACY` gives (an MNIST setting common in DP-SGD example
-#: code: 60,000 examples): Poisson sampling at rate ``batch_size / examples``, ``epochs * examples // batch_size``
-#: steps (14,062), add-or-remove-one neighbouring data sets.
+#: The DP-SGD run whose privacy budget :data:`PRIVACY` gives (an MNIST setting common in DP-SGD
+#: example code: 60,000 examples): Poisson sampling at rate ``batch_size / examples``,
+#: ``epochs * examples // batch_size`` steps (14,062), add-or-remove-one neighbouring data sets.
 DP_SGD_EXAMPLE: dict[str, float] = {
     "noise_multiplier": 1.1, "batch_size": 256, "epochs": 60, "examples": 60_000, "delta": 1e-5,
 }
