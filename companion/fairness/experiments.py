@@ -26,7 +26,7 @@ MITIGATIONS: tuple[str, ...] = (
 
 def compare_mitigations(train: Population, test: Population, *,
                         grid_size: int = 1000) -> dict[str, dict[str, float]]:
-    """Fit the chapter's models on ``train`` and summarise each on ``test`` (:data:`MITIGATIONS`).
+    """Fit the chapter's models on ``train`` and summarise each on ``test`` (``MITIGATIONS``).
 
     * ``unmitigated``: :func:`logistic_model` on all four features, selecting where the predicted
       probability exceeds 1/2;

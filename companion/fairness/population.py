@@ -41,7 +41,7 @@ class Population(NamedTuple):
     Attributes
     ----------
     X : ndarray of shape (n, 4)
-        The features, columns named by :data:`FEATURES`: score, credential, proxy, group (0 or 1).
+        The features, columns named by ``FEATURES``: score, credential, proxy, group (0 or 1).
     y : ndarray of shape (n,)
         The outcome, 0 or 1.
     group : ndarray of shape (n,)
@@ -94,7 +94,7 @@ def make_population(n: int, *, minority_share: float = 0.2, shift: float = 1.0,
     Returns
     -------
     Population
-        ``X`` (n, 4) float64 with columns :data:`FEATURES`, ``y`` and ``group`` (n,) int64.
+        ``X`` (n, 4) float64 with columns ``FEATURES``, ``y`` and ``group`` (n,) int64.
 
     Raises
     ------

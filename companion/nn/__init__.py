@@ -28,7 +28,7 @@ One concept per module, each usable on plain NumPy arrays:
 ``summary``        the text table of ``model.summary()``
 ``gradcheck``      central-difference gradient checks
 ``serialization``  save/load weights (``.npz``, architecture checked, no pickle)
-``article``        :func:`article_model`, the article's 100-64-64-10 network
+``article``        :func:`~companion.nn.article.article_model`, the article's 100-64-64-10 network
 =================  ==============================================================
 
 Weights are float32 by default; ``Sequential(..., dtype="float64")`` for gradient checking.

@@ -42,7 +42,7 @@ def article_model(
     num_inputs, num_hiddens, num_outputs : int
         Layer widths; the defaults are the article's 100, 64 and 10.
     optimizer : str or Optimizer, default "adam"
-        Passed to :meth:`Sequential.compile`.
+        Passed to :meth:`~companion.nn.model.Sequential.compile`.
     dtype : {"float32", "float64"}, default "float32"
         Precision of the weights and every computation.
     seed : int or numpy.random.Generator, optional

@@ -106,7 +106,7 @@ _REGISTRY: dict[str, Callable[[], Accuracy]] = {
 def get(identifier: str | Accuracy) -> Accuracy:
     """Return the metric named ``identifier`` or ``identifier`` itself.
 
-    Names are looked up as every registry of the engine does (:func:`companion._validation.lookup`:
+    Names are looked up as every registry of the engine does (``companion._validation.lookup``:
     case, ``_`` and ``-`` ignored, so ``"Accuracy"`` works as ``"Adam"`` does).  The metric keeps
     the string given as its :attr:`~Accuracy.name`, the key in ``history.history``, as in Keras.
 

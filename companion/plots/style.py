@@ -46,7 +46,7 @@ BOOK_STYLE: dict[RcKeyType, Any] = {
 
 
 def use_book_style() -> None:
-    """Apply :data:`BOOK_STYLE` to matplotlib's global ``rcParams``.
+    """Apply ``BOOK_STYLE`` to matplotlib's global ``rcParams``.
 
     In a Jupyter kernel it also registers the PNG display of figures, so that a figure made by
     this module can be shown or glued without importing ``pyplot``.

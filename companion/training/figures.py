@@ -1,7 +1,7 @@
 """Figures of chapter 3 that take more than a few lines of matplotlib.
 
 Both functions draw with :mod:`companion.plots`'s conventions: a figure outside ``pyplot`` from
-:func:`companion.plots.new_figure`, colours from :data:`companion.plots.PALETTE`.
+:func:`companion.plots.new_figure`, colours from ``companion.plots.PALETTE``.
 """
 
 from __future__ import annotations
