@@ -280,3 +280,12 @@ def test_no_typed_numbers(path):
         "(companion.report.glue, companion.facts), or add a set-up fact to TYPED_NUMBER_ALLOW_LIST "
         "with a comment"
     )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.parent.name + "/" + p.stem)
+def test_every_page_states_objectives_and_ends_with_a_summary(path):
+    """Learning objectives near the top (the first two markdown cells) and a Summary section."""
+    prose = _prose(path)
+    head = "\n".join(prose[:2])
+    assert "Learning objectives" in head or "you will be able to" in head, "state the objectives first"
+    assert any(re.search(r"^#+ Summary", text, re.M) for text in prose), "end with a '## Summary'"
