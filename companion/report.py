@@ -124,7 +124,7 @@ def glue(name: str, value: Any, *, digits: int | None = None, decimals: int | No
 
     Examples
     --------
-    >>> glue("accuracy", 0.95849999, digits=3)  # doctest: +SKIP
+    >>> glue("accuracy", 0.95849999, digits=3)
 
     glues ``0.958``, which the prose shows with ``{glue:text}`accuracy:.1%```.
     """
