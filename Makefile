@@ -68,7 +68,7 @@ build-check: $(STAMP)
 		--all -W -n --keep-going
 
 site-check: $(STAMP) chromium
-	$(BIN)/python -m pytest tests/site -q
+	BOOK_SITE_TESTS=1 $(BIN)/python -m pytest tests/site -q
 
 # The whole book as one PDF: the single-page HTML build of the committed outputs, printed offline by
 # Debian's chromium (tools/make_pdf.py). Copied into the site as book.pdf, which its download menu links.
