@@ -56,8 +56,8 @@ def load_mnist1d() -> Split:
 
     Examples
     --------
-    >>> (x_train, y_train), (x_test, y_test) = load_mnist1d()   # doctest: +SKIP
-    >>> x_train.shape, x_test.shape                             # doctest: +SKIP
+    >>> (x_train, y_train), (x_test, y_test) = load_mnist1d()
+    >>> x_train.shape, x_test.shape
     ((4000, 40), (1000, 40))
     """
     x, y, x_test, y_test = (a.copy() for a in _generate_mnist1d())
