@@ -9,20 +9,19 @@ blocked, and read the results the page lists.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import pathlib
 import re
-import shutil
-import threading
+import sys
 from urllib.parse import quote
 
 import pytest
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from test_site import chromium, serve  # noqa: E402
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SITE = pathlib.Path(os.environ.get("BOOK_HTML", ROOT / "_build" / "html")).resolve()
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FINISHED = re.compile(r"found (\d+) pages?", re.IGNORECASE)
 
 if not (SITE / "search.html").exists():
@@ -30,35 +29,16 @@ if not (SITE / "search.html").exists():
                 "at a built site", pytrace=False)
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep pytest's output clean
-        pass
-
-
 @pytest.fixture(scope="module")
 def server():
-    handler = functools.partial(_QuietHandler, directory=str(SITE))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
+    with serve(SITE) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("chromium is not installed (make chromium installs Debian's package)", pytrace=False)
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def search(browser, server, query: str) -> list[str]:

@@ -10,13 +10,10 @@ Accessibility (axe-core, keyboard, console, both themes) is checked in ``test_a1
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
 import os
 import pathlib
 import re
-import shutil
-import threading
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -24,9 +21,11 @@ import yaml
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SITE = pathlib.Path(os.environ.get("BOOK_HTML") or ROOT / "_build" / "html").resolve()
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+# the local server and the chromium flags of the PDF build (tools/make_pdf.py), shared, not copied
+sys.path.insert(0, str(ROOT / "tools"))
+from make_pdf import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from make_pdf import serve as serve_folder  # noqa: E402
+
 CHAPTER_PAGES = [
     "chapters/01-background/background.html",
     "chapters/02-brain/concepts.html",
@@ -60,18 +59,9 @@ if not (SITE / "index.html").exists():
     pytest.fail(f"{SITE} has no index.html: build the book first (make book)", pytrace=False)
 
 
-@contextlib.contextmanager
-def serve(site: pathlib.Path = SITE) -> Iterator[str]:
+def serve(site: pathlib.Path = SITE) -> contextlib.AbstractContextManager[str]:
     """Serve ``site`` on a free local port for the duration of the block; yield its base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    return serve_folder(site)
 
 
 @contextlib.contextmanager
@@ -93,11 +83,6 @@ def chromium() -> Iterator:
 def server():
     with serve() as url:
         yield url
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep pytest's output clean
-        pass
 
 
 @pytest.fixture(scope="module")
